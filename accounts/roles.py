@@ -1,0 +1,36 @@
+"""The suite's roles. Each is a Django group created by a data migration; this module is the one place that
+says which model permissions each role holds (later module issues extend ROLE_PERMISSIONS)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ADMIN = "Admin"
+MANAGER = "Manager"
+PRODUCER = "Producer"
+STREAMER = "Streamer"
+VIEWER = "Viewer"
+
+ROLES = [ADMIN, MANAGER, PRODUCER, STREAMER, VIEWER]
+ROLE_LABELS = {
+    ADMIN: _("Admin"),
+    MANAGER: _("Manager"),
+    PRODUCER: _("Producer"),
+    STREAMER: _("Streamer"),
+    VIEWER: _("Viewer"),
+}
+ROLE_DESCRIPTIONS = {
+    ADMIN: _("Everything, including users, roles, audit trail and the back office."),
+    MANAGER: _("MONA: artists, sponsors and deals."),
+    PRODUCER: _("SPARK: content and planning."),
+    STREAMER: _("Runs live shows."),
+    VIEWER: _("Reads everything, changes nothing."),
+}
+
+# "app_label.codename" model permissions per role. Admin holds every permission (is_superuser is not used for
+# staff: Admin is a role like the others so it shows in the audit trail and can be revoked).
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN: ["*"],
+    MANAGER: ["notifications.send_announcement"],
+    PRODUCER: [],
+    STREAMER: [],
+    VIEWER: [],
+}

@@ -1,0 +1,25 @@
+"""Celery application. Every periodic schedule lives in ``beat_schedule`` below."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("mona_spark")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # every minute: re-send notification e-mails whose first attempt could not be queued (Redis down, worker lost)
+    "notifications-email-sweep": {
+        "task": "notifications.tasks.notification_email_sweep_task",
+        "schedule": crontab(minute="*"),
+    },
+    # 03:15 every night: drop audit entries older than AUDIT_RETENTION_DAYS
+    "audit-prune": {
+        "task": "audit.tasks.audit_prune_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -1,0 +1,5 @@
+from rest_framework.permissions import IsAuthenticated
+
+
+class IsStaffUser(IsAuthenticated):
+    pass

@@ -1,0 +1,6 @@
+import logging
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return True
