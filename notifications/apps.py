@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import kinds, shell  # noqa: F401  (kinds registers the built-in kinds on import)
+
+        shell.register()

@@ -133,7 +133,9 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 2}],
+            # socket_timeout must exceed channels_redis' blocking read (BZPOPMIN, 5 s): shorter, every idle
+            # socket's receive loop times out and the live connection drops every couple of seconds
+            "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 10}],
             "prefix": f"{REDIS_PREFIX}:asgi",
             "capacity": 500,
             "expiry": 30,
@@ -248,7 +250,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", "blob:"],
-        "font-src": [SELF],
+        "font-src": [SELF, "data:"],  # FullCalendar embeds its small icon font as a data: URL
         "connect-src": [SELF, "ws:", "wss:"],
         "media-src": [SELF, "blob:"],
         "object-src": [NONE],
@@ -258,8 +260,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit trail, rate limits).
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 
 # Field encryption keys (Fernet, url-safe base64 32 bytes), newest first; older ones only decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env.list(

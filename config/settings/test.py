@@ -11,7 +11,8 @@ _index = int(_worker.removeprefix("gw") or 0) if _worker.startswith("gw") else 0
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-REDIS_URL = env("TEST_REDIS_URL", default=f"redis://127.0.0.1:6379/{1 + _index % 15}")
+# "{db}" in TEST_REDIS_URL becomes this worker's own database: cache.clear() empties a whole database
+REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/{db}").replace("{db}", str(1 + _index % 15))
 REDIS_PREFIX = f"t{_index}"
 CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = REDIS_PREFIX  # noqa: F405

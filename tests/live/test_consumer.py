@@ -1,0 +1,144 @@
+"""The live websocket end to end: config.asgi.application (origin check, session auth) + LiveConsumer + Redis."""
+
+from contextlib import suppress
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from config.asgi import application
+from core.live import publish
+from core.live.consumers import CLOSE_LAYER_DOWN, CLOSE_UNAUTHENTICATED
+from core.live.registry import register_group, user_group
+from tests.factories import UserFactory
+from tests.live.helpers import REDIS_DOWN, ws_headers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+register_group("testlive.open", lambda user, key: True)
+register_group("testlive.secret", lambda user, key: False)
+
+
+def socket(headers, groups: str = "") -> WebsocketCommunicator:
+    path = "/ws/live/" + (f"?groups={groups}" if groups else "")
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def test_consumer_refuses_anonymous():
+    async def scenario():
+        connected, code = await socket(ws_headers()).connect()
+        assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_refuses_inactive_user():
+    user = UserFactory()
+    headers = ws_headers(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    async def scenario():
+        connected, code = await socket(headers).connect()
+        assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_refuses_foreign_origin():
+    headers = ws_headers(UserFactory(), origin=b"https://evil.example")
+
+    async def scenario():
+        connected, _code = await socket(headers).connect()
+        assert connected is False
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_joins_user_group_and_relays_html_publish():
+    user = UserFactory()
+    headers = ws_headers(user)
+
+    async def scenario():
+        communicator = socket(headers)
+        connected, _ = await communicator.connect()
+        assert connected
+        await database_sync_to_async(publish)(user_group(user), html='<span id="notif-count">3</span>')
+        assert await communicator.receive_from(timeout=5) == '<span id="notif-count">3</span>'
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_relays_events_without_html_as_json():
+    user = UserFactory()
+    headers = ws_headers(user)
+
+    async def scenario():
+        communicator = socket(headers)
+        assert (await communicator.connect())[0]
+        await database_sync_to_async(publish)(user_group(user), event="deal.moved", data={"id": 4})
+        assert await communicator.receive_json_from(timeout=5) == {"event": "deal.moved", "data": {"id": 4}}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_joins_only_permitted_groups_and_reports_denied_once():
+    user, other = UserFactory(), UserFactory()
+    headers = ws_headers(user)
+    requested = f"testlive.open.1,testlive.secret.2,nobody.knows,{user_group(other)}"
+
+    async def scenario():
+        communicator = socket(headers, requested)
+        assert (await communicator.connect())[0]
+        denied = await communicator.receive_json_from(timeout=5)
+        assert denied == {
+            "type": "denied",
+            "groups": ["testlive.secret.2", "nobody.knows", user_group(other)],
+        }
+        for group in ("testlive.secret.2", "nobody.knows", user_group(other)):
+            await database_sync_to_async(publish)(group, html=f"<p>{group}</p>")
+        await database_sync_to_async(publish)("testlive.open.1", html="<p>open</p>")
+        assert await communicator.receive_from(timeout=5) == "<p>open</p>"
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def _publish_then_roll_back(group: str) -> None:
+    with suppress(RuntimeError), transaction.atomic():
+        publish(group, html="<p>rolled back</p>")
+        raise RuntimeError("abort")
+    with transaction.atomic():
+        publish(group, html="<p>committed</p>")
+
+
+def test_publish_inside_rolled_back_transaction_sends_nothing():
+    user = UserFactory()
+    headers = ws_headers(user)
+
+    async def scenario():
+        communicator = socket(headers)
+        assert (await communicator.connect())[0]
+        await database_sync_to_async(_publish_then_roll_back)(user_group(user))
+        assert await communicator.receive_from(timeout=5) == "<p>committed</p>"
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_closes_with_1011_when_the_channel_layer_is_down(settings, caplog):
+    headers = ws_headers(UserFactory())
+    settings.CHANNEL_LAYERS = REDIS_DOWN
+
+    async def scenario():
+        connected, code = await socket(headers).connect(timeout=10)
+        assert (connected, code) == (False, CLOSE_LAYER_DOWN)
+
+    async_to_sync(scenario)()
+    assert "channel layer" in caplog.text
