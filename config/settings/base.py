@@ -96,9 +96,29 @@ TEMPLATES = [
 
 # --- Data stores -------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/mona_spark")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+
+
+def database_options(db: dict) -> dict:
+    """Under ASGI, Django's persistent connections pile up (one per worker thread); use psycopg's pool instead
+    (DATABASE_POOL_MAX connections per process), or plain per-request connections with DATABASE_POOL=false."""
+    db.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # with the pool, Django turns this into a check at checkout: a connection dropped by a PostgreSQL restart
+    # is replaced before the request sees it
+    db["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_POOL", default=True):
+        db["CONN_MAX_AGE"] = 0
+        db["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX", default=8),
+            "timeout": 10,
+            "max_idle": 300,
+        }
+    else:
+        db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    return db
+
+
+database_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

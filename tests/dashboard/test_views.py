@@ -94,10 +94,10 @@ def test_widgets_follow_their_order(user_client, extra_widget):
 
 def test_home_query_count_is_constant(user_client, django_assert_num_queries):
     NotificationFactory.create_batch(3, recipient=user_client.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         user_client.get(reverse("dashboard:home"))
     NotificationFactory.create_batch(27, recipient=user_client.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         user_client.get(reverse("dashboard:home"))
 
 
