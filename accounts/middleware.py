@@ -75,7 +75,8 @@ class RequireTwoFactorMiddleware:
         }
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {"error": {"status": 403, "code": "two_factor_required", "message": str(message)}}, status=403
+                {"error": {"status": 403, "code": "two_factor_required", "message": str(message), "fields": {}}},
+                status=403,
             )
         url = reverse("mfa_activate_totp")
         messages.warning(request, message, fail_silently=True)

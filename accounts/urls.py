@@ -6,6 +6,8 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("language/", views.language, name="language"),
+    # shadows allauth's /accounts/email/ (same URL, matched first)
+    path("email/", views.email_managed, name="email"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team-invite"),
     path("team/<int:pk>/", views.team_member, name="team-member"),

@@ -187,6 +187,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "two_factor_on": has_totp(user)})
 
 
+@login_required
+def email_managed(request: HttpRequest) -> HttpResponse:
+    """Staff e-mail addresses are the sign-in identity an Admin invited: nobody changes their own (allauth's
+    e-mail management page would let them add and switch addresses)."""
+    messages.info(request, _("Your e-mail address is managed by the Admins. Ask one of them to change it."))
+    return redirect("accounts:profile")
+
+
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()

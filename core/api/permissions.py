@@ -22,17 +22,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from accounts.permissions import needs_two_factor_setup
+
 Predicate = Callable[..., bool]
+TWO_FACTOR_MESSAGE = _("Your role requires two-factor authentication: set it up on the web first.")
 
 
 class IsStaffUser(BasePermission):
-    """A signed-in, active member of staff (every account is staff; ``is_staff`` is back-office access)."""
+    """A signed-in, active member of staff (every account is staff; ``is_staff`` is back-office access) who is
+    not held back by the two-factor rule. The session middleware enforces that rule for pages; token (JWT)
+    requests only meet it here."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_active)
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if needs_two_factor_setup(user):
+            raise PermissionDenied(TWO_FACTOR_MESSAGE, code="two_factor_required")
+        return True
 
 
 def predicate_permission(

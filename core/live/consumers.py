@@ -10,12 +10,17 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
+from accounts.permissions import needs_two_factor_setup
+
 from . import registry
 
 logger = logging.getLogger("core.live")
 
 CLOSE_UNAUTHENTICATED = 4401
-CLOSE_LAYER_DOWN = 1011  # htmx-ext-ws reconnects by itself on 1006/1011/1012/1013
+CLOSE_TWO_FACTOR_REQUIRED = 4403  # an Admin/Manager who has not set up 2FA yet gets nothing live either
+# Refused during the handshake because Redis is down: daphne turns any close before accept into an HTTP 403,
+# the browser sees 1006, and htmx-ext-ws reconnects by itself (it does on 1006/1011/1012/1013).
+CLOSE_LAYER_DOWN = 1011
 MAX_GROUPS = 30
 
 # what a channel layer raises when its backend (Redis) is away
@@ -35,22 +40,23 @@ def _partition(user, groups: list[str]) -> tuple[list[str], list[str]]:
 
 class LiveConsumer(AsyncWebsocketConsumer):
     joined: list[str]
-    closed: bool
 
     async def __call__(self, scope, receive, send):
-        self.joined, self.closed = [], False
+        self.joined = []
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS:
-            # the channel layer's receive loop lost Redis: close so the browser reconnects later
-            logger.warning("live socket lost the channel layer; closing", exc_info=True)
-            if not self.closed:
-                await self.close(code=CLOSE_LAYER_DOWN)
+            # The channel layer's receive loop lost Redis. Re-raise: daphne then ends the socket with 1011
+            # (a code it refuses to send on the application's behalf), and htmx-ext-ws reconnects on 1011.
+            logger.warning("live socket lost the channel layer; closing with 1011", exc_info=True)
+            raise
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             return await self.close(code=CLOSE_UNAUTHENTICATED)
+        if await database_sync_to_async(needs_two_factor_setup)(user):
+            return await self.close(code=CLOSE_TWO_FACTOR_REQUIRED)
         wanted = requested_groups(self.scope.get("query_string", b""))
         allowed, denied = await database_sync_to_async(_partition)(user, wanted)
         try:
@@ -71,10 +77,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
             except LAYER_ERRORS:
                 break  # Redis is away; the group memberships expire on their own
         self.joined = []
-
-    async def close(self, code=None, reason=None):
-        self.closed = True
-        await super().close(code=code, reason=reason)
 
     async def receive(self, text_data=None, bytes_data=None):
         """The browser never talks back on this socket; writes go through HTTP."""

@@ -148,3 +148,16 @@ def test_language_switch_rejects_unknown_language(client, make_user):
 
 def test_language_switch_requires_post(client):
     assert client.get(reverse("accounts:language")).status_code == 405
+
+
+def test_staff_cannot_manage_their_own_email_addresses(client, make_user):
+    user = make_user("Producer")
+    client.force_login(user)
+    response = client.get("/accounts/email/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert "managed by the Admins" in response.content.decode()
+    response = client.post("/accounts/email/", {"action_add": "", "email": "other@example.com"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email != "other@example.com"
+    assert not user.emailaddress_set.filter(email="other@example.com").exists()

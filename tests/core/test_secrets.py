@@ -1,3 +1,4 @@
+import io
 import pickle
 
 import pytest
@@ -177,21 +178,31 @@ def test_rotate_encryption_keys_from_a_to_b(settings, capsys):
 
 
 @pytest.mark.django_db
-def test_rotation_covers_totp_secrets_encrypted_with_core_crypto(settings, make_user):
+def test_rotation_covers_the_two_factor_seeds_allauth_stores(settings, make_user):
+    """TOTP and recovery-code seeds, activated through allauth (encrypted by our MFA adapter), still work once
+    the old key is gone."""
     from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.conftest import enable_totp, totp_code
 
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
     user = make_user("Producer")
-    auth = Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": crypto.encrypt("JBSWY3DP")}
-    )
+    secret = enable_totp(user)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    stored = {a.type: dict(a.data) for a in Authenticator.objects.filter(user=user)}
+    assert stored["totp"]["secret"].startswith(crypto.PREFIX) and secret not in str(stored)
+    assert stored["recovery_codes"]["seed"].startswith(crypto.PREFIX)
 
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
-    call_command("rotate_encryption_keys")
+    call_command("rotate_encryption_keys", stdout=io.StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B]
 
-    auth.refresh_from_db()
-    assert crypto.decrypt(auth.data["secret"]) == "JBSWY3DP"
+    totp = TOTP(Authenticator.objects.get(user=user, type="totp"))
+    assert totp.validate_code(totp_code(secret))
+    recovery = RecoveryCodes(Authenticator.objects.get(user=user, type="recovery_codes"))
+    assert recovery.get_unused_codes() == codes
 
 
 @pytest.mark.django_db

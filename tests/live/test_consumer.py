@@ -10,7 +10,7 @@ from django.db import transaction
 
 from config.asgi import application
 from core.live import publish
-from core.live.consumers import CLOSE_LAYER_DOWN, CLOSE_UNAUTHENTICATED
+from core.live.consumers import CLOSE_LAYER_DOWN, CLOSE_TWO_FACTOR_REQUIRED, CLOSE_UNAUTHENTICATED
 from core.live.registry import register_group, user_group
 from tests.factories import UserFactory
 from tests.live.helpers import REDIS_DOWN, ws_headers
@@ -43,6 +43,28 @@ def test_consumer_refuses_inactive_user():
     async def scenario():
         connected, code = await socket(headers).connect()
         assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_refuses_a_manager_who_has_not_set_up_two_factor(make_user):
+    headers = ws_headers(make_user("Manager", totp=False))
+
+    async def scenario():
+        connected, code = await socket(headers).connect()
+        assert (connected, code) == (False, CLOSE_TWO_FACTOR_REQUIRED)
+
+    async_to_sync(scenario)()
+
+
+def test_consumer_accepts_a_manager_with_two_factor(make_user):
+    headers = ws_headers(make_user("Manager"))
+
+    async def scenario():
+        communicator = socket(headers)
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.disconnect()
 
     async_to_sync(scenario)()
 

@@ -1,7 +1,7 @@
 """Re-encrypt every secret at rest with the newest key of FIELD_ENCRYPTION_KEYS.
 
 Rotation: put the new key first (``FIELD_ENCRYPTION_KEYS=new,old``), deploy, run this command, then remove the
-old key. It covers every ``EncryptedTextField`` of every model (history tables included) and the TOTP seeds of
+old key. It covers every ``EncryptedTextField`` of every model (history tables included) and the TOTP and recovery-code seeds of
 allauth when they are encrypted with core.crypto. Each batch is one transaction; it can be run again safely.
 """
 
@@ -51,23 +51,27 @@ def rotate_model(model: type[models.Model], field_names: list[str], *, batch_siz
             last_pk = batch[-1].pk
 
 
-def rotate_totp_secrets() -> int:
-    """allauth's TOTP seeds, when the MFA adapter encrypts them with core.crypto (prefix ``enc1:``)."""
+# the encrypted key of each kind of allauth authenticator's data
+MFA_ENCRYPTED_KEYS = {"totp": "secret", "recovery_codes": "seed"}
+
+
+def rotate_mfa_secrets() -> int:
+    """allauth's TOTP seeds and recovery-code seeds, which the MFA adapter encrypts with core.crypto."""
     if not apps.is_installed("allauth.mfa"):
         return 0
     from allauth.mfa.models import Authenticator
 
     rewritten = 0
     with transaction.atomic():
-        for auth in Authenticator.objects.select_for_update().filter(type=Authenticator.Type.TOTP):
-            secret = (auth.data or {}).get("secret")
-            if isinstance(secret, str) and secret.startswith(crypto.PREFIX):
+        authenticators = Authenticator.objects.select_for_update().filter(type__in=MFA_ENCRYPTED_KEYS)
+        for auth in authenticators:
+            key = MFA_ENCRYPTED_KEYS[auth.type]
+            value = (auth.data or {}).get(key)
+            if isinstance(value, str) and value.startswith(crypto.PREFIX):
                 try:
-                    auth.data = {**auth.data, "secret": crypto.rotate(secret)}
+                    auth.data = {**auth.data, key: crypto.rotate(value)}
                 except crypto.DecryptionError:
-                    raise CommandError(
-                        f"Cannot decrypt the TOTP secret of authenticator {auth.pk}."
-                    ) from None
+                    raise CommandError(f"Cannot decrypt the {key} of authenticator {auth.pk}.") from None
                 auth.save(update_fields=["data"])
                 rewritten += 1
     return rewritten
@@ -85,7 +89,7 @@ class Command(BaseCommand):
             count = rotate_model(model, field_names, batch_size=batch_size)
             total += count
             self.stdout.write(f"{model._meta.label} ({', '.join(field_names)}): {count} rows re-encrypted")
-        totp = rotate_totp_secrets()
-        total += totp
-        self.stdout.write(f"allauth TOTP secrets: {totp} re-encrypted")
+        mfa = rotate_mfa_secrets()
+        total += mfa
+        self.stdout.write(f"allauth TOTP and recovery-code seeds: {mfa} re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} re-encrypted with the newest key."))
