@@ -35,6 +35,16 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
+    def add_message(self, request, *args, **kwargs) -> None:
+        """Messages such as "Signed in as …" are shown on the next page, which is in the user's language: write
+        them in it (at sign-in the request still speaks the visitor's browser language)."""
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language:
+            with translation.override(language):
+                return super().add_message(request, *args, **kwargs)
+        return super().add_message(request, *args, **kwargs)
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:

@@ -32,6 +32,6 @@ def run_invitation_tasks(monkeypatch):
     )
 
 
-def sign_in(client, user, password: str = DEFAULT_PASSWORD):
+def sign_in(client, user, password: str = DEFAULT_PASSWORD, **headers):
     """Sign in through allauth's login form (as a browser would). Returns the response."""
-    return client.post(reverse("account_login"), {"login": user.email, "password": password})
+    return client.post(reverse("account_login"), {"login": user.email, "password": password}, **headers)

@@ -186,3 +186,13 @@ def test_sign_out_is_audited(client, make_user):
 
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="auth.logout", actor=user).exists()
+
+
+def test_sign_in_message_is_in_the_users_language_not_the_browsers(client, make_user):
+    user = make_user("Viewer", language="fr")
+
+    response = sign_in(client, user, HTTP_ACCEPT_LANGUAGE="en-GB")
+
+    stored = [str(m) for m in response.wsgi_request._messages]
+    assert stored and all("Successfully signed in" not in m for m in stored)
+    assert any("Connexion avec" in m for m in stored)

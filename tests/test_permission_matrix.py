@@ -1,0 +1,203 @@
+"""Role × URL permission matrix: every URL pattern of the project, asked by every kind of actor (signed out,
+Viewer, Producer, Streamer, Manager, Admin), answers what tests/permission_matrix.py says. A new URL without a
+row there fails the suite."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import permission_matrix as matrix
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # the namespaced URL name, or the full route when the pattern has none
+    route: str  # the full route (regex parts kept as written)
+    name: str | None
+
+
+def _walk(resolver, prefix: str = "", namespaces: tuple[str, ...] = ()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            extra = (entry.namespace,) if entry.namespace else ()
+            yield from _walk(entry, prefix + str(entry.pattern), namespaces + extra)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = ":".join((*namespaces, entry.name)) if entry.name else None
+            yield Pattern(key=name or route, route=route, name=name)
+
+
+def project_patterns() -> dict[str, Pattern]:
+    patterns: dict[str, Pattern] = {}
+    for pattern in _walk(get_resolver()):
+        # two patterns with one name: Django reverses to the last one; the first is keyed by its route
+        key = pattern.key if pattern.key not in patterns else f"{pattern.key} {pattern.route}"
+        patterns[key] = Pattern(key=key, route=pattern.route, name=pattern.name)
+    return patterns
+
+
+PATTERNS = project_patterns()
+CASES = [(key, actor) for key in PATTERNS for actor in matrix.ACTORS]
+
+
+def _fill(route: str, kwargs: dict) -> str:
+    """A concrete path for an unnamed route: each <converter:name> and (?P<name>...) gets its argument."""
+
+    def value(match: re.Match) -> str:
+        return str(kwargs[match.group(1)])
+
+    path = re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", value, path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def _url(pattern: Pattern, kwargs: dict) -> str:
+    if pattern.name and pattern.key == pattern.name:
+        return reverse(pattern.name, kwargs=kwargs or None)
+    return _fill(pattern.route, kwargs)
+
+
+LOGIN_PATHS = None
+
+
+def _login_paths() -> tuple[str, ...]:
+    global LOGIN_PATHS
+    if LOGIN_PATHS is None:
+        LOGIN_PATHS = (reverse("account_login"), reverse("admin:login"))
+    return LOGIN_PATHS
+
+
+def outcome(response) -> str:
+    code = response.status_code
+    if code == 302:
+        return "login" if urlsplit(response["Location"]).path in _login_paths() else "redirect"
+    if code == 401:
+        return "login"
+    if 200 <= code < 300:
+        return "ok"
+    return {403: "forbidden", 404: "notfound", 405: "method"}.get(code, str(code))
+
+
+def _matches(response, expected: matrix.Expect) -> bool:
+    if isinstance(expected, int):
+        return response.status_code == expected
+    return outcome(response) == expected
+
+
+def _request(client, method: str, url: str, data, *, api: bool):
+    if method == "GET":
+        return client.get(url)
+    if api:
+        return client.generic(method, url, data=_json(data or {}), content_type="application/json")
+    return getattr(client, method.lower())(url, data or {})
+
+
+def _json(data) -> str:
+    import json
+
+    return json.dumps(data)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (allauth, API throttles) count per address: every case starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def actor(actor_name, make_user):
+    """The signed-in user of the case (None: signed out). Admin and Manager come with 2FA on; only the Admin
+    is staff (the back office's condition)."""
+    if actor_name == "anon":
+        return None
+    return make_user(actor_name, is_staff=actor_name == "Admin")
+
+
+def _signed_in_client(client, actor):
+    if actor is not None:
+        client.force_login(actor)
+    return client
+
+
+def test_every_pattern_has_a_row():
+    missing = [key for key in PATTERNS if matrix.rows_for(key) is None]
+
+    assert not missing, "\n".join(f"add a row for {key} to tests/permission_matrix.py" for key in missing)
+
+
+def test_every_row_names_an_existing_pattern():
+    stale = [key for key in matrix.ROWS if key not in PATTERNS]
+
+    assert not stale, "\n".join(f"{key}: no such URL pattern, remove its row" for key in stale)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "actor_name"), CASES, ids=[f"{k}-{a}" for k, a in CASES])
+def test_matrix(client, key, actor_name, actor):
+    rows = matrix.rows_for(key)
+    if rows is None:
+        pytest.fail(f"add a row for {key} to tests/permission_matrix.py")
+    pattern = PATTERNS[key]
+    ctx = matrix.Ctx(actor)
+    client = _signed_in_client(client, actor)
+    wrong = []
+    for row in rows:
+        kwargs = row.kwargs(ctx) if row.kwargs else {}
+        url = _url(pattern, kwargs)
+        data = row.data(ctx) if callable(row.data) else row.data
+        for method, expectations in row.methods.items():
+            expected = expectations[actor_name]
+            response = _request(client, method, url, data, api=url.startswith("/api/"))
+            if not _matches(response, expected):
+                where = f" -> {response['Location']}" if response.status_code in (301, 302) else ""
+                label = f"[{row.label}] " if row.label else ""
+                wrong.append(
+                    f"{label}{method} {url}: expected {expected!r}, got {response.status_code} "
+                    f"({outcome(response)}){where}"
+                )
+            elif row.check is not None:
+                row.check(ctx, method, response)
+            if actor is not None and method != "GET":
+                client.force_login(actor)  # a write may have signed the actor out (logout)
+    assert not wrong, f"{key} as {actor_name}:\n" + "\n".join(wrong)
+
+
+# --- every HTML page answers with a Content-Security-Policy ---------------------------------------------------
+
+
+def _html_cases() -> list[tuple[str, str]]:
+    """(key, first signed-in actor whose GET is "ok") for each pattern."""
+    cases = []
+    for key in PATTERNS:
+        for row in matrix.rows_for(key) or ():
+            actor = next((a for a in matrix.ROLES if row.get[a] == "ok"), None)
+            if actor is not None:
+                cases.append((key, actor))
+                break
+    return cases
+
+
+HTML_CASES = _html_cases()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "actor_name"), HTML_CASES, ids=[f"{k}-{a}" for k, a in HTML_CASES])
+def test_html_pages_send_a_content_security_policy(client, key, actor_name, actor):
+    pattern = PATTERNS[key]
+    ctx = matrix.Ctx(actor)
+    row = next(r for r in matrix.rows_for(key) if r.get[actor_name] == "ok")
+    client = _signed_in_client(client, actor)
+
+    response = client.get(_url(pattern, row.kwargs(ctx) if row.kwargs else {}))
+
+    assert 200 <= response.status_code < 300
+    if response["Content-Type"].startswith("text/html"):
+        assert "Content-Security-Policy" in response, f"{key}: HTML page without a Content-Security-Policy"
