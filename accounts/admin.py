@@ -186,20 +186,7 @@ class UserAdmin(SimpleHistoryAdmin):
             super().save_related(request, form, formsets, change)
         after = sorted(user.groups.values_list("name", flat=True))
         if before != after:
-            order = {name: i for i, name in enumerate(roles.ROLES)}
-            before.sort(key=lambda n: order.get(n, 99))
-            after.sort(key=lambda n: order.get(n, 99))
-            audit_record(
-                action="role.change",
-                target=user,
-                data={
-                    "before": before,
-                    "after": after,
-                    "added": [r for r in after if r not in before],
-                    "removed": [r for r in before if r not in after],
-                    "via": "admin",
-                },
-            )
+            services.user_roles_changed(user=user, before=before, after=after, by=request.user, via="admin")
 
     @admin.action(description=_("Send the invitation again"))
     def resend_invitation(self, request, queryset):

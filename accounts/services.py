@@ -197,20 +197,22 @@ def user_set_roles(*, user: User, roles: list[str], by: User | None) -> User:
         return user
     with audit_context.muted("role.change"):
         user.groups.set(_role_groups(role_names) + list(Group.objects.filter(name__in=extra)))
-    after = _current_roles(user)
-    audit_record(
-        action="role.change",
-        actor=by,
-        target=user,
-        data={
-            "before": before,
-            "after": after,
-            "added": [r for r in after if r not in before],
-            "removed": [r for r in before if r not in after],
-        },
-    )
-    permissions.forget(user)
+    user_roles_changed(user=user, before=before, after=_current_roles(user), by=by)
     return user
+
+
+def user_roles_changed(*, user: User, before: list[str], after: list[str], by: User | None, via: str = "") -> None:
+    """Record a change of roles (made here or in the back office) and drop the cached roles."""
+    order = {name: i for i, name in enumerate(role_defs.ROLES)}
+    before, after = (sorted(names, key=lambda n: order.get(n, 99)) for names in (before, after))
+    data = {
+        "before": before,
+        "after": after,
+        "added": [r for r in after if r not in before],
+        "removed": [r for r in before if r not in after],
+    }
+    audit_record(action="role.change", actor=by, target=user, data={**data, "via": via} if via else data)
+    permissions.forget(user)
 
 
 @transaction.atomic

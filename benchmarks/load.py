@@ -1,20 +1,34 @@
 """Load benchmark of the platform: pages, API endpoints and the live websocket, against real daphne processes.
 
-    uv run python benchmarks/load.py --scale 1 --users 20                 # 200 requests per target
-    uv run python benchmarks/load.py --scale 5 --duration 30 --web-procs 2
-    uv run python benchmarks/load.py --targets dashboard,api-notifications --no-websocket
+    uv run python benchmarks/load.py                                   # the full run (about 6 minutes)
+    uv run python benchmarks/load.py --repeat 1 --duration 20          # a quick look
+    uv run python benchmarks/load.py --targets dashboard --no-websocket --no-saturation
+    uv run python benchmarks/load.py --channel-layer pubsub --only-websocket
 
 It (1) recreates the database `mona_spark_bench` on the PostgreSQL server of DATABASE_URL (or the local default,
-or an embedded one: scripts/devservices.py), migrates it and runs `seed_demo --scale N`; (2) starts --web-procs
-daphne processes; (3) signs in --users users by creating their sessions directly (no login form) and sends each
-target's requests from that many concurrent clients (asyncio + httpx), counting latency, time to first byte
-(response headers), errors (anything but 200) and requests per second; (4) opens --ws-clients sockets on
-/ws/live/ (each in its user's own group) while a separate process publishes --ws-messages messages through
-core.live.publish with the send time inside, and measures send-to-receipt latency. Results: a table on stdout
+or an embedded one: scripts/devservices.py), migrates it and runs `seed_demo --scale N`; (2) collects the static
+files and starts --web-procs daphne processes with production settings (benchmarks/settings.py: DEBUG off,
+cached templates, psycopg pool, manifest static files) that add a Server-Timing header; (3) signs in --users
+users by creating their sessions directly (no login form) and measures, in this order:
+
+- the *think-time model* (the target measurement): every user is a locust-style virtual user that picks one of
+  the pages/endpoints at random, loads it (a page also loads its assets, as a browser would, revalidating with
+  If-None-Match), waits a think time drawn from --think (default 0.5-1.5 s) and goes again, for --duration s;
+- the *saturation run* (closed loop, no think time): for each target in turn, every user sends the next request
+  as soon as the last one is answered: throughput and latency when the servers are the bottleneck;
+- the *websocket broadcast*: --ws-clients sockets on /ws/live/ (each joins its user's group) while a separate
+  process publishes --ws-messages messages through core.live.publish_many with the send time inside; latency is
+  receipt time minus send time (sockets are all connected before the first message).
+
+Each measurement is repeated --repeat times (default 3); the figures shown are the median over the runs of each
+statistic (p50, p95, ...), every run is kept in the JSON. Per request the client records latency, time to the
+response headers and the server's own times (Server-Timing: `app` = Django middleware + view, `db` = SQL,
+`asgi` = + wait for Django's thread inside the process); per phase, the CPU used by the servers, the load
+client, PostgreSQL + Redis and everything else on the machine, and the load average. Results: a table on stdout
 and JSON in benchmarks/results/platform.json (git-ignored). No Celery worker is needed.
 
-The load generator shares the machine (2 cores) with the servers it measures: compare runs on one machine only.
-Add a target by appending to TARGETS.
+The load generator shares the machine with the servers it measures: compare runs made on one machine, when it is
+otherwise idle (see `other` CPU and the load average in the output). Add a target by appending to TARGETS.
 """
 
 from __future__ import annotations
@@ -25,6 +39,8 @@ import importlib.util
 import json
 import os
 import platform
+import random
+import resource
 import signal
 import socket
 import statistics
@@ -33,6 +49,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,22 +60,29 @@ sys.path.insert(0, str(ROOT))
 
 DB_NAME = "mona_spark_bench"
 RESULTS = ROOT / "benchmarks" / "results" / "platform.json"
+DATA_DIR = ROOT / ".data" / "bench"
 SECOND_FACTOR_ROLES = {"Admin", "Manager"}  # these need a TOTP step; the benchmark signs in the others
+# throw-away values for what production settings require (benchmarks/settings.py)
+BENCH_SECRET_KEY = "bench-only-not-a-secret-4b9f0e7a1c2d"
+BENCH_FIELD_KEY = "zD0VYg6f8S2qJm0qgFQ0l7w5cQm1I3n0q8bC2vHh3Ew="
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
     path: str
-    kind: str = "page"  # page | api
+    kind: str = "page"  # page | api | asset (an asset is loaded after the pages that list it)
+    assets: tuple[str, ...] = ()  # names of asset targets a browser loads with this page
 
 
 # Later issues append their pages and endpoints here.
 TARGETS: list[Target] = [
-    Target("dashboard", "/"),
-    Target("notifications", "/notifications/"),
+    Target("dashboard", "/", assets=("jsi18n",)),
+    Target("notifications", "/notifications/", assets=("jsi18n",)),
     Target("api-notifications", "/api/notifications/", "api"),
+    Target("jsi18n", "/jsi18n/", "asset"),  # the JavaScript catalog every signed-in page loads
 ]
+OK_STATUSES = {"page": {200}, "api": {200}, "asset": {200, 304}}
 
 
 # --- set-up ------------------------------------------------------------------------------------------------
@@ -102,14 +126,29 @@ def prepare_database(env: dict[str, str], *, scale: int, reuse: bool) -> None:
     )
 
 
-def bench_env(services: dict[str, str]) -> dict[str, str]:
+def collect_static(env: dict[str, str]) -> None:
+    log("collectstatic (manifest storage, as in production)")
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def bench_env(services: dict[str, str], *, channel_layer: str) -> dict[str, str]:
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DJANGO_SECRET_KEY": BENCH_SECRET_KEY,
+        "FIELD_ENCRYPTION_KEYS": BENCH_FIELD_KEY,
+        "SECURE_COOKIES": "false",  # plain http on the loopback
+        "SENTRY_DSN": "",
+        "STATIC_ROOT": str(DATA_DIR / "static"),
         "DATABASE_URL": with_database(services["DATABASE_URL"], DB_NAME),
         "REDIS_URL": services["REDIS_URL"],
         "REDIS_PREFIX": "bench",
+        "BENCH_CHANNEL_LAYER": channel_layer,
         "LOG_LEVEL": "WARNING",
         "API_THROTTLE_USER": "1000000/min",
         "PYTHONUNBUFFERED": "1",
@@ -117,31 +156,22 @@ def bench_env(services: dict[str, str]) -> dict[str, str]:
 
 
 def django_setup(env: dict[str, str]) -> None:
-    for name in (
-        "DJANGO_SETTINGS_MODULE",
-        "DJANGO_DEBUG",
-        "DATABASE_URL",
-        "REDIS_URL",
-        "REDIS_PREFIX",
-        "LOG_LEVEL",
-    ):
-        os.environ[name] = env[name]
+    os.environ.update(env)
     import django
 
     django.setup()
 
 
-def sessions_for(count: int, *, http: bool) -> list[tuple[int, str]]:
-    """(user id, session key) for `count` clients, cycling over the seeded users. HTTP clients only use users
-    that need no second factor (an Admin or Manager without TOTP is sent to its set-up page)."""
+def sessions_for(count: int) -> list[tuple[int, str]]:
+    """(user id, session key) for `count` clients, cycling over the seeded users that need no second factor
+    (an Admin or Manager without TOTP is sent to its set-up page, and its socket is refused)."""
     from django.db.models import Q
 
     from accounts.models import User
     from tests.harness.sessions import create_session
 
     users = User.objects.filter(is_active=True).order_by("pk")
-    if http:
-        users = users.exclude(Q(groups__name__in=SECOND_FACTOR_ROLES) & ~Q(authenticator__type="totp"))
+    users = users.exclude(Q(groups__name__in=SECOND_FACTOR_ROLES) & ~Q(authenticator__type="totp"))
     users = list(users.distinct())
     if not users:
         raise SystemExit("no user to sign in: did seed_demo run?")
@@ -153,10 +183,35 @@ def sessions_for(count: int, *, http: bool) -> list[tuple[int, str]]:
 
 
 @dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log_path: Path
+class Servers:
+    """`count` daphne processes. listen="reuseport": one port, one SO_REUSEPORT socket per process (the kernel
+    spreads connections, as `gunicorn --reuse-port` does); "shared": one listening socket inherited by every
+    process (they race to accept); "ports": one port per process, the clients spread round-robin over them
+    (what a proxy in front would do)."""
+
+    urls: list[str]
+    processes: list[subprocess.Popen]
+    log_paths: list[Path]
+    listen: str
+    command: list[str] = field(default_factory=list)
+
+    def url_for(self, index: int) -> str:
+        return self.urls[index % len(self.urls)]
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.processes]
+
+
+def _listening_socket(port: int, *, reuse_port: bool) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
 
 
 def free_port() -> int:
@@ -165,65 +220,174 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_servers(count: int, env: dict[str, str], log_dir: Path) -> list[Server]:
-    servers = []
-    log_dir.mkdir(parents=True, exist_ok=True)
+def start_servers(count: int, env: dict[str, str], *, listen: str) -> Servers:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    base = [sys.executable, "-m", "daphne"]
+    app = "benchmarks.asgi:application"
+    processes, log_paths, urls, sockets = [], [], [], []
+    port = free_port()
+    if listen == "shared":
+        sockets = [_listening_socket(port, reuse_port=False)]
     for index in range(count):
-        port = free_port()
-        log_path = log_dir / f"daphne-{index}.log"
+        if listen == "ports":
+            port = free_port() if index else port
+            args, fds = ["-b", "127.0.0.1", "-p", str(port)], ()
+            urls.append(f"http://127.0.0.1:{port}")
+        else:
+            if listen == "reuseport":
+                sockets.append(_listening_socket(port, reuse_port=True))
+            sock = sockets[-1]
+            args, fds = ["--fd", str(sock.fileno())], (sock.fileno(),)
+        log_path = DATA_DIR / f"daphne-{index}.log"
         with log_path.open("wb") as log_file:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "config.asgi:application",
-                ],
-                env=env,
-                cwd=ROOT,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+            processes.append(
+                subprocess.Popen(
+                    [*base, *args, app],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    pass_fds=fds,
+                )
             )
-        servers.append(Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path))
-    for server in servers:
-        deadline = time.monotonic() + 60
-        while not _answers(f"{server.url}/healthz"):
-            if server.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"daphne did not start:\n{server.log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-    log(f"{count} daphne process(es): {', '.join(s.url for s in servers)}")
+        log_paths.append(log_path)
+    for sock in sockets:
+        sock.close()  # the children hold them now
+    if listen != "ports":
+        urls = [f"http://127.0.0.1:{port}"]
+    servers = Servers(urls, processes, log_paths, listen, [*base, "--fd N" if sockets else "-b -p", app])
+    _wait_until_up(servers)
+    log(f"{count} daphne process(es), listen={listen}: {', '.join(servers.urls)}")
     return servers
 
 
-def stop_servers(servers: list[Server]) -> None:
-    for server in servers:
-        if server.process.poll() is None:
-            os.killpg(server.process.pid, signal.SIGTERM)
-    for server in servers:
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
+def _wait_until_up(servers: Servers) -> None:
+    """Until every process has answered /healthz (its Server-Timing `proc` entry names it)."""
+    seen: set[str] = set()
+    wanted = {str(pid) for pid in servers.pids}
+    deadline = time.monotonic() + 90
+    while seen != wanted:
+        for process, log_path in zip(servers.processes, servers.log_paths, strict=True):
+            if process.poll() is not None:
+                raise SystemExit(f"daphne did not start:\n{log_path.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"daphne processes {sorted(wanted - seen)} did not answer in time")
+        for url in servers.urls:
+            pid = _answering_pid(f"{url}/healthz")
+            if pid:
+                seen.add(pid)
+        if seen != wanted:
+            time.sleep(0.1)
 
 
-def _answers(url: str) -> bool:
+def _answering_pid(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (our own loopback server)
-            return True
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 (our own loopback server)
+            return server_timing(response.headers.get_all("Server-Timing") or []).get("proc")
     except (urllib.error.URLError, OSError):
-        return False
+        return None
+
+
+def stop_servers(servers: Servers | None) -> None:
+    if servers is None:
+        return
+    for process in servers.processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in servers.processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- CPU and load accounting -------------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+SERVICE_NAMES = ("postgres", "redis-server")
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _services_cpu() -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm.startswith(SERVICE_NAMES):
+            total += _proc_cpu(int(entry.name))
+    return total
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])
+    return (total - idle) / TICK, total / TICK
+
+
+def _own_cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the publisher process, once it has ended
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class CpuMeter:
+    """Where the machine's CPU went during a phase, in cores (CPU seconds per second): the servers, the load
+    client (with its publisher process), PostgreSQL + Redis (every backend, ours or not) and everything else
+    (other people's work on this machine); plus the 1-minute load average before and after."""
+
+    def __init__(self, server_pids: list[int]) -> None:
+        self.server_pids = server_pids
+
+    def __enter__(self) -> CpuMeter:
+        self.load_before = os.getloadavg()[0]
+        self.wall = time.perf_counter()
+        self.machine = _machine_busy()
+        self.servers = sum(_proc_cpu(pid) for pid in self.server_pids)
+        self.client = _own_cpu()
+        self.services = _services_cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        wall = time.perf_counter() - self.wall
+        busy, total = _machine_busy()
+        cores = (total - self.machine[1]) / wall if wall else 0
+        machine = (busy - self.machine[0]) / wall if wall else 0
+        servers = (sum(_proc_cpu(pid) for pid in self.server_pids) - self.servers) / wall
+        client = (_own_cpu() - self.client) / wall
+        services = max(0.0, (_services_cpu() - self.services) / wall)  # backends that ended are missed
+        self.result = {
+            "seconds": round(wall, 1),
+            "cores": round(cores, 1),
+            "machine_busy": round(machine, 2),
+            "servers": round(servers, 2),
+            "client": round(client, 2),
+            "postgres_redis": round(services, 2),
+            "other": round(max(0.0, machine - servers - client - services), 2),
+            "load_before": round(self.load_before, 2),
+            "load_after": round(os.getloadavg()[0], 2),
+        }
 
 
 # --- measurements ------------------------------------------------------------------------------------------
 
 
-def summary(values: list[float]) -> dict[str, float | None]:
-    """p50/p95/p99/max in milliseconds (nearest rank)."""
+def summary(values: list[float], *, scale: float = 1000) -> dict[str, float | None]:
+    """p50/p95/p99/max/mean (nearest rank), in milliseconds for seconds (scale 1000)."""
     if not values:
         return {"p50": None, "p95": None, "p99": None, "max": None, "mean": None}
     ordered = sorted(values)
@@ -232,102 +396,221 @@ def summary(values: list[float]) -> dict[str, float | None]:
         return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
     return {
-        "p50": round(rank(50) * 1000, 1),
-        "p95": round(rank(95) * 1000, 1),
-        "p99": round(rank(99) * 1000, 1),
-        "max": round(ordered[-1] * 1000, 1),
-        "mean": round(statistics.fmean(ordered) * 1000, 1),
+        "p50": round(rank(50) * scale, 1),
+        "p95": round(rank(95) * scale, 1),
+        "p99": round(rank(99) * scale, 1),
+        "max": round(ordered[-1] * scale, 1),
+        "mean": round(statistics.fmean(ordered) * scale, 1),
     }
+
+
+def server_timing(values: list[str]) -> dict[str, str]:
+    """{"app": "12.3", "db": "1.2", "db.desc": "5", "proc": "1234", ...} from Server-Timing header values."""
+    timings: dict[str, str] = {}
+    for value in values:
+        for entry in value.split(","):
+            name, *params = (part.strip() for part in entry.split(";"))
+            for param in params:
+                key, _, raw = param.partition("=")
+                raw = raw.strip('"')
+                if key == "dur":
+                    timings[name] = raw
+                elif key == "desc":
+                    timings[f"{name}.desc" if name != "proc" else name] = raw
+    return timings
 
 
 @dataclass
-class HttpRun:
+class Samples:
+    """What one target's requests gave during a phase."""
+
     latencies: list[float] = field(default_factory=list)
     ttfbs: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
+    app: list[float] = field(default_factory=list)  # milliseconds, from Server-Timing
+    asgi: list[float] = field(default_factory=list)
+    db: list[float] = field(default_factory=list)
+    queries: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    procs: Counter = field(default_factory=Counter)
 
-    def error(self, what: str) -> None:
-        self.errors[what] = self.errors.get(what, 0) + 1
+    def result(self, target: Target, seconds: float) -> dict:
+        total = len(self.latencies) + sum(self.errors.values())
+        return {
+            "target": target.name,
+            "path": target.path,
+            "kind": target.kind,
+            "requests": total,
+            "ok": len(self.latencies),
+            "errors": sum(self.errors.values()),
+            "error_kinds": dict(self.errors),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "req_per_s": round(total / seconds, 1) if seconds else None,
+            "latency_ms": summary(self.latencies),
+            "ttfb_ms": summary(self.ttfbs),
+            "server_app_ms": summary(self.app, scale=1),
+            "server_asgi_ms": summary(self.asgi, scale=1),
+            "server_db_ms": summary(self.db, scale=1),
+            "queries": summary(self.queries, scale=1),
+            "requests_per_process": dict(sorted(self.procs.items())),
+        }
 
 
-async def http_target(
-    target: Target,
-    servers: list[Server],
-    sessions: list[tuple[int, str]],
-    *,
-    requests: int,
-    duration: float | None,
-    warmup: int,
-    cookie_name: str,
-) -> dict:
+class Recorder:
+    def __init__(self) -> None:
+        self.samples: dict[str, Samples] = {}
+
+    def for_target(self, name: str) -> Samples:
+        return self.samples.setdefault(name, Samples())
+
+
+class VirtualUser:
+    """One signed-in browser: its own connection (keep-alive), cookies and cache of asset ETags."""
+
+    def __init__(self, client, targets: dict[str, Target]) -> None:
+        self.client = client
+        self.targets = targets
+        self.etags: dict[str, str] = {}
+
+    async def get(self, target: Target, recorder: Recorder | None) -> None:
+        headers = {"Accept": "application/json"} if target.kind == "api" else {}
+        if target.kind == "asset" and target.path in self.etags:
+            headers["If-None-Match"] = self.etags[target.path]
+        samples = recorder.for_target(target.name) if recorder else None
+        started = time.perf_counter()
+        try:
+            async with self.client.stream("GET", target.path, headers=headers) as response:
+                ttfb = time.perf_counter() - started
+                await response.aread()
+        except Exception as exc:  # noqa: BLE001 (a failed request is a measured error, whatever it is)
+            if samples is not None:
+                samples.errors[type(exc).__name__] += 1
+            return
+        elapsed = time.perf_counter() - started
+        if target.kind == "asset" and response.headers.get("ETag"):
+            self.etags[target.path] = response.headers["ETag"]
+        if samples is None:
+            return
+        samples.statuses[response.status_code] += 1
+        if response.status_code not in OK_STATUSES[target.kind]:
+            samples.errors[str(response.status_code)] += 1
+            return
+        samples.latencies.append(elapsed)
+        samples.ttfbs.append(ttfb)
+        timing = server_timing(response.headers.get_list("server-timing"))
+        for name, values in (("app", samples.app), ("asgi", samples.asgi), ("db", samples.db)):
+            if name in timing:
+                values.append(float(timing[name]))
+        if "db.desc" in timing:
+            samples.queries.append(float(timing["db.desc"]))
+        samples.procs[timing.get("proc", "?")] += 1
+
+    async def visit(self, target: Target, recorder: Recorder | None) -> None:
+        """A page view: the page, then the assets it loads."""
+        await self.get(target, recorder)
+        for name in target.assets:
+            if name in self.targets:
+                await self.get(self.targets[name], recorder)
+
+
+def _client(url: str, cookie_name: str, key: str):
     import httpx
 
-    run = HttpRun()
-    remaining = [requests]
-    deadline = time.perf_counter() + duration if duration else None
+    return httpx.AsyncClient(base_url=url, cookies={cookie_name: key}, timeout=60, follow_redirects=False)
 
-    def more() -> bool:
-        if deadline is not None:
-            return time.perf_counter() < deadline
-        remaining[0] -= 1
-        return remaining[0] >= 0
 
-    async def client_loop(index: int, measure: bool, count: int | None = None) -> None:
+async def think_time_run(
+    servers: Servers,
+    sessions: list[tuple[int, str]],
+    targets: list[Target],
+    *,
+    think: tuple[float, float],
+    duration: float,
+    seed: int,
+    cookie_name: str,
+) -> dict:
+    """Locust-style: each user picks a page or endpoint at random, loads it (with its assets), thinks, again."""
+    by_name = {t.name: t for t in targets}
+    tasks = [t for t in targets if t.kind != "asset"]
+    recorder = Recorder()
+    rng = random.Random(seed)
+    starts = [rng.uniform(0, think[1]) for _ in sessions]  # users arrive spread over one think time
+    seeds = [rng.random() for _ in sessions]
+
+    async def user(index: int, start_at: float) -> None:
         _user_id, key = sessions[index]
-        server = servers[index % len(servers)]
-        headers = {"Accept": "application/json"} if target.kind == "api" else {}
-        async with httpx.AsyncClient(
-            base_url=server.url,
-            cookies={cookie_name: key},
-            headers=headers,
-            timeout=60,
-            follow_redirects=False,
-        ) as client:
-            done = 0
-            while (count is not None and done < count) or (count is None and more()):
-                done += 1
-                started = time.perf_counter()
-                try:
-                    async with client.stream("GET", target.path) as response:
-                        ttfb = time.perf_counter() - started
-                        await response.aread()
-                except httpx.HTTPError as exc:
-                    if measure:
-                        run.error(type(exc).__name__)
-                    continue
-                if not measure:
-                    continue
-                if response.status_code != 200:
-                    run.error(str(response.status_code))
-                    continue
-                run.latencies.append(time.perf_counter() - started)
-                run.ttfbs.append(ttfb)
+        user_rng = random.Random(seeds[index])
+        async with _client(servers.url_for(index), cookie_name, key) as client:
+            browser = VirtualUser(client, by_name)
+            try:
+                for target in tasks:  # warm-up: connection, templates, caches; not measured
+                    await browser.visit(target, None)
+            finally:
+                warm[0] += 1
+                if warm[0] == len(sessions):
+                    all_warm.set()
+            await go.wait()
+            await asyncio.sleep(start_at)
+            while time.perf_counter() < deadline[0]:
+                await browser.visit(user_rng.choice(tasks), recorder)
+                await asyncio.sleep(user_rng.uniform(*think))
 
-    # warm-up: templates, connections and caches, not measured
-    await asyncio.gather(
-        *(client_loop(i, False, max(1, warmup // len(sessions))) for i in range(len(sessions)))
-    )
-    started = time.perf_counter()
-    await asyncio.gather(*(client_loop(i, True) for i in range(len(sessions))))
-    elapsed = time.perf_counter() - started
-    total = len(run.latencies) + sum(run.errors.values())
+    warm, all_warm, go, deadline = [0], asyncio.Event(), asyncio.Event(), [0.0]
+    workers = [asyncio.create_task(user(i, starts[i])) for i in range(len(sessions))]
+    await all_warm.wait()
+    deadline[0] = time.perf_counter() + duration
+    go.set()
+    await asyncio.gather(*workers)
+    # requests are counted when they start within `duration` seconds
     return {
-        "target": target.name,
-        "path": target.path,
-        "kind": target.kind,
-        "requests": total,
-        "ok": len(run.latencies),
-        "errors": sum(run.errors.values()),
-        "error_kinds": run.errors,
-        "seconds": round(elapsed, 2),
-        "req_per_s": round(total / elapsed, 1) if elapsed else None,
-        "latency_ms": summary(run.latencies),
-        "ttfb_ms": summary(run.ttfbs),
+        "targets": [
+            recorder.for_target(t.name).result(t, duration) for t in targets if t.name in recorder.samples
+        ],
+        "seconds": duration,
     }
 
 
+async def closed_loop_run(
+    target: Target,
+    servers: Servers,
+    sessions: list[tuple[int, str]],
+    by_name: dict[str, Target],
+    *,
+    requests: int,
+    warmup: int,
+    cookie_name: str,
+) -> dict:
+    """No think time: every user sends its next request as soon as the last one is answered."""
+    recorder = Recorder()
+    remaining = [requests]
+    per_user_warmup = max(1, warmup // len(sessions))
+
+    async def user(index: int, measure: bool) -> None:
+        _user_id, key = sessions[index]
+        async with _client(servers.url_for(index), cookie_name, key) as client:
+            browser = VirtualUser(client, by_name)
+            if not measure:
+                for _ in range(per_user_warmup):
+                    await browser.get(target, None)
+                return
+            await browser.get(target, None)  # the connection (and an asset's ETag) is made before the clock
+            await go.wait()
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                await browser.get(target, recorder)
+
+    go = asyncio.Event()
+    await asyncio.gather(*(user(i, False) for i in range(len(sessions))))
+    workers = [asyncio.create_task(user(i, True)) for i in range(len(sessions))]
+    await asyncio.sleep(0.5)
+    started = time.perf_counter()
+    go.set()
+    await asyncio.gather(*workers)
+    return recorder.for_target(target.name).result(target, time.perf_counter() - started)
+
+
 async def websocket_broadcast(
-    servers: list[Server],
+    servers: Servers,
     sessions: list[tuple[int, str]],
     *,
     messages: int,
@@ -335,21 +618,21 @@ async def websocket_broadcast(
     env: dict[str, str],
     cookie_name: str,
 ) -> dict:
-    """Every client joins its user's group ("user.<pk>"); a separate process publishes `messages` messages to
-    all those groups, each carrying its send time; latency = receipt time - send time."""
+    """Every client joins its user's group ("user.<pk>"); once all are connected, a separate process publishes
+    `messages` messages to all those groups, each carrying its send time; latency = receipt time - send time."""
     import websockets
 
     latencies: list[float] = []
     connect_times: list[float] = []
     received = [0] * len(sessions)
-    failures: dict[str, int] = {}
+    failures: Counter = Counter()
     connected = asyncio.Event()
     ready = [0]
 
     async def client(index: int) -> None:
         _user_id, key = sessions[index]
-        server = servers[index % len(servers)]
-        headers = {"Origin": server.url, "Cookie": f"{cookie_name}={key}"}
+        url = servers.url_for(index)
+        headers = {"Origin": url, "Cookie": f"{cookie_name}={key}"}
         started = time.perf_counter()
         counted = False
 
@@ -363,7 +646,7 @@ async def websocket_broadcast(
 
         try:
             async with websockets.connect(
-                f"{server.url.replace('http', 'ws', 1)}/ws/live/",
+                f"{url.replace('http', 'ws', 1)}/ws/live/",
                 additional_headers=headers,
                 open_timeout=30,
                 max_queue=None,
@@ -379,11 +662,12 @@ async def websocket_broadcast(
                     latencies.append(now - payload["data"]["sent"])
                     received[index] += 1
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
-            failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
+            failures[type(exc).__name__] += 1
             count_in()
 
     tasks = [asyncio.create_task(client(i)) for i in range(len(sessions))]
     await asyncio.wait_for(connected.wait(), timeout=120)
+    await asyncio.sleep(0.5)  # the last sockets' group_add has reached Redis
     groups = sorted({f"user.{user_id}" for user_id, _key in sessions})
     publisher = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -410,7 +694,7 @@ async def websocket_broadcast(
         "expected": expected,
         "received": len(latencies),
         "lost": expected - len(latencies),
-        "failures": failures,
+        "failures": dict(failures),
         "deliveries_per_s": round(len(latencies) / elapsed, 1) if elapsed else None,
         "connect_ms": summary(connect_times),
         "latency_ms": summary(latencies),
@@ -418,7 +702,8 @@ async def websocket_broadcast(
 
 
 def publish_main(groups: list[str], messages: int, rate: float) -> None:
-    """The publisher process: core.live.publish_many outside a transaction (sent at once), `rate` per second."""
+    """The publisher process: core.live.publish_many outside a transaction (sent at once), `rate` per second,
+    each message to every group (one group_send per group, as an announcement to many people does)."""
     import django
 
     django.setup()
@@ -432,40 +717,101 @@ def publish_main(groups: list[str], messages: int, rate: float) -> None:
         time.sleep(max(0.0, next_at - time.monotonic()))
 
 
+# --- repeats -----------------------------------------------------------------------------------------------
+
+
+def median_of(runs: list):
+    """The run-by-run median of every number in a list of same-shaped results (dicts, lists of dicts by
+    position); anything else is taken from the first run."""
+    first = runs[0]
+    if isinstance(first, bool) or first is None:
+        return first
+    if isinstance(first, int | float):
+        values = [r for r in runs if isinstance(r, int | float)]
+        value = statistics.median(values)
+        return round(value, 2) if isinstance(value, float) else value
+    if isinstance(first, dict):
+        return {key: median_of([r.get(key) for r in runs if isinstance(r, dict)]) for key in first}
+    if isinstance(first, list) and all(isinstance(r, list) and len(r) == len(first) for r in runs):
+        return [median_of([r[i] for r in runs]) for i in range(len(first))]
+    return first
+
+
 # --- report ------------------------------------------------------------------------------------------------
 
 
-def print_table(report: dict) -> None:
-    def fmt(value) -> str:
-        return "-" if value is None else f"{value:g}"
+def fmt(value) -> str:
+    return "-" if value is None else f"{value:g}"
 
+
+def print_http(title: str, rows: list[dict], cpu: dict | None) -> None:
+    print(title)
+    print(
+        f"{'target':<18} {'reqs':>6} {'err':>4} {'req/s':>6} | {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} | "
+        f"{'app50':>6} {'app95':>6} {'asgi95':>6} {'db50':>5} {'qry':>4}   (ms)"
+    )
+    for row in rows:
+        lat, app = row["latency_ms"], row["server_app_ms"]
+        print(
+            f"{row['target']:<18} {fmt(row['requests']):>6} {fmt(row['errors']):>4} {fmt(row['req_per_s']):>6} | "
+            f"{fmt(lat['p50']):>6} {fmt(lat['p95']):>6} {fmt(lat['p99']):>6} {fmt(lat['max']):>6} | "
+            f"{fmt(app['p50']):>6} {fmt(app['p95']):>6} {fmt(row['server_asgi_ms']['p95']):>6} "
+            f"{fmt(row['server_db_ms']['p50']):>5} {fmt(row['queries']['p50']):>4}"
+        )
+    if cpu:
+        print(cpu_line(cpu))
+
+
+def cpu_line(cpu: dict) -> str:
+    return (
+        f"  CPU (cores of {fmt(cpu['cores'])}): machine {fmt(cpu['machine_busy'])}, servers {fmt(cpu['servers'])}, "
+        f"load client {fmt(cpu['client'])}, postgres+redis {fmt(cpu['postgres_redis'])}, other {fmt(cpu['other'])}; "
+        f"load average {fmt(cpu['load_before'])} -> {fmt(cpu['load_after'])}"
+    )
+
+
+def print_table(report: dict) -> None:
+    meta = report["meta"]
     print()
     print(
-        f"HTTP ({report['meta']['users']} concurrent users, {report['meta']['web_procs']} daphne process(es))"
+        f"{meta['users']} users, {meta['web_procs']} daphne process(es) (listen={meta['listen']}), scale "
+        f"{meta['scale']}, {meta['cpus']} CPUs; median of {meta['repeat']} run(s); channel layer "
+        f"{meta['channel_layer']}"
     )
-    header = (
-        f"{'target':<20} {'reqs':>6} {'err':>5} {'req/s':>7}  {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}"
-    )
-    print(header + f"  {'ttfb p50':>8} {'ttfb p95':>8}   (ms)")
-    for row in report["http"]:
-        lat, ttfb = row["latency_ms"], row["ttfb_ms"]
-        print(
-            f"{row['target']:<20} {row['requests']:>6} {row['errors']:>5} {fmt(row['req_per_s']):>7}  "
-            f"{fmt(lat['p50']):>7} {fmt(lat['p95']):>7} {fmt(lat['p99']):>7} {fmt(lat['max']):>7}  "
-            f"{fmt(ttfb['p50']):>8} {fmt(ttfb['p95']):>8}"
+    think = report.get("think_time")
+    if think:
+        med = think["median"]
+        print()
+        print_http(
+            f"Think-time model (target): think {meta['think_s'][0]:g}-{meta['think_s'][1]:g} s, "
+            f"{meta['duration_s']:g} s per run, pages load their assets",
+            med["targets"],
+            med["cpu"],
+        )
+    saturation = report.get("saturation")
+    if saturation:
+        med = saturation["median"]
+        print()
+        print_http(
+            f"Saturation (closed loop, no think time): {meta['saturation_requests']} requests per target",
+            med["targets"],
+            med["cpu"],
         )
     ws = report.get("websocket")
     if ws:
-        lat = ws["latency_ms"]
+        med = ws["median"]
+        lat = med["latency_ms"]
         print()
         print(
-            f"Websocket broadcast: {ws['clients']} clients in {ws['groups']} user groups, {ws['messages']} messages"
+            f"Websocket broadcast: {med['clients']} clients in {med['groups']} user groups, {med['messages']} "
+            f"messages at {fmt(med['rate_per_s'])}/s"
         )
         print(
-            f"  received {ws['received']}/{ws['expected']} (lost {ws['lost']}), {fmt(ws['deliveries_per_s'])} "
-            f"deliveries/s; latency ms p50 {fmt(lat['p50'])} p95 {fmt(lat['p95'])} p99 {fmt(lat['p99'])} "
-            f"max {fmt(lat['max'])}; connect p50 {fmt(ws['connect_ms']['p50'])} ms"
+            f"  received {fmt(med['received'])}/{fmt(med['expected'])} (lost {fmt(med['lost'])}); publish-to-receipt "
+            f"ms p50 {fmt(lat['p50'])} p95 {fmt(lat['p95'])} p99 {fmt(lat['p99'])} max {fmt(lat['max'])}; "
+            f"connect p50 {fmt(med['connect_ms']['p50'])} ms (not included)"
         )
+        print(cpu_line(med["cpu"]))
     print()
 
 
@@ -482,21 +828,50 @@ def git_commit() -> str:
         return ""
 
 
+def parse_think(value: str) -> tuple[float, float]:
+    parts = [float(p) for p in value.split(",")]
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2 or parts[0] < 0 or parts[1] < parts[0]:
+        raise argparse.ArgumentTypeError("--think takes MIN,MAX seconds (or one number; 0 = closed loop)")
+    return parts[0], parts[1]
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scale", type=int, default=1, help="seed_demo --scale (default 1)")
+    parser.add_argument("--users", type=int, default=20, help="concurrent signed-in users (default 20)")
     parser.add_argument(
-        "--users", type=int, default=20, help="concurrent signed-in HTTP clients (default 20)"
+        "--think",
+        type=parse_think,
+        default=(0.5, 1.5),
+        help="think time MIN,MAX seconds, uniform (default 0.5,1.5; 0 = closed loop)",
     )
-    parser.add_argument("--requests", type=int, default=200, help="requests per target (default 200)")
     parser.add_argument(
-        "--duration", type=float, default=None, help="seconds per target instead of --requests"
+        "--duration", type=float, default=60, help="seconds of the think-time run (default 60)"
     )
-    parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests per target first")
     parser.add_argument(
-        "--web-procs", type=int, default=1, help="daphne processes (clients spread over them)"
+        "--saturation-requests",
+        type=int,
+        default=300,
+        help="requests per target in the closed-loop saturation run (default 300)",
+    )
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests per target first")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; medians shown (3)")
+    parser.add_argument(
+        "--web-procs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="daphne processes (default: one per core)",
+    )
+    parser.add_argument(
+        "--listen",
+        choices=["reuseport", "shared", "ports"],
+        default="reuseport",
+        help="how the processes share the load: one SO_REUSEPORT socket each (default), one shared socket, "
+        "or one port each with the clients spread over them",
     )
     parser.add_argument(
         "--targets", default="", help=f"comma-separated subset of: {', '.join(t.name for t in TARGETS)}"
@@ -506,11 +881,87 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--ws-rate", type=float, default=20, help="messages published per second (default 20)"
     )
+    parser.add_argument(
+        "--channel-layer",
+        choices=["core", "pubsub"],
+        default="core",
+        help="channels_redis layer: the project's RedisChannelLayer (core) or RedisPubSubChannelLayer",
+    )
+    parser.add_argument("--no-think", action="store_true", help="skip the think-time run")
+    parser.add_argument("--no-saturation", action="store_true", help="skip the closed-loop saturation run")
     parser.add_argument("--no-websocket", action="store_true", help="skip the websocket broadcast test")
+    parser.add_argument("--only-websocket", action="store_true", help="only the websocket broadcast test")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the virtual users' choices")
     parser.add_argument("--reuse-db", action="store_true", help=f"keep an existing {DB_NAME} (no re-seed)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
     parser.add_argument("--publish", default=None, help=argparse.SUPPRESS)  # internal: the publisher process
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.only_websocket:
+        args.no_think = args.no_saturation = True
+    return args
+
+
+def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target], report: dict) -> None:
+    from django.conf import settings
+
+    cookie = settings.SESSION_COOKIE_NAME
+    by_name = {t.name: t for t in targets}
+    http_sessions = sessions_for(args.users)
+    runs: dict[str, list] = {"think_time": [], "saturation": [], "websocket": []}
+    for run in range(args.repeat):
+        if not args.no_think:
+            log(f"run {run + 1}/{args.repeat}: think-time model, {args.duration:g} s")
+            with CpuMeter(servers.pids) as cpu:
+                result = asyncio.run(
+                    think_time_run(
+                        servers,
+                        http_sessions,
+                        targets,
+                        think=args.think,
+                        duration=args.duration,
+                        seed=args.seed + run,
+                        cookie_name=cookie,
+                    )
+                )
+            runs["think_time"].append({**result, "cpu": cpu.result})
+        if not args.no_saturation:
+            rows, cpus = [], []
+            for target in targets:
+                log(f"run {run + 1}/{args.repeat}: saturation, {target.name} ({target.path})")
+                with CpuMeter(servers.pids) as cpu:
+                    rows.append(
+                        asyncio.run(
+                            closed_loop_run(
+                                target,
+                                servers,
+                                http_sessions,
+                                by_name,
+                                requests=args.saturation_requests,
+                                warmup=args.warmup,
+                                cookie_name=cookie,
+                            )
+                        )
+                    )
+                rows[-1]["cpu"] = cpu.result
+                cpus.append(cpu.result)
+            runs["saturation"].append({"targets": rows, "cpu": median_of(cpus)})
+        if not args.no_websocket:
+            log(f"run {run + 1}/{args.repeat}: websocket broadcast, {args.ws_clients} clients")
+            with CpuMeter(servers.pids) as cpu:
+                result = asyncio.run(
+                    websocket_broadcast(
+                        servers,
+                        sessions_for(args.ws_clients),
+                        messages=args.ws_messages,
+                        rate=args.ws_rate,
+                        env=env,
+                        cookie_name=cookie,
+                    )
+                )
+            runs["websocket"].append({**result, "cpu": cpu.result})
+    for name, phase_runs in runs.items():
+        if phase_runs:
+            report[name] = {"median": median_of(phase_runs), "runs": phase_runs}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -525,57 +976,35 @@ def main(argv: list[str] | None = None) -> None:
 
     devservices = load_devservices()
     services = devservices.ensure("test")  # the configured or local services, else embedded ones
-    servers: list[Server] = []
+    servers: Servers | None = None
     try:
-        env = bench_env(services)
+        env = bench_env(services, channel_layer=args.channel_layer)
         prepare_database(env, scale=args.scale, reuse=args.reuse_db)
+        collect_static(env)
         django_setup(env)
-        from django.conf import settings
-
-        http_sessions = sessions_for(args.users, http=True)
-        ws_sessions = sessions_for(args.ws_clients, http=False) if not args.no_websocket else []
-        servers = start_servers(args.web_procs, env, ROOT / ".data" / "bench")
+        servers = start_servers(args.web_procs, env, listen=args.listen)
         report: dict = {
             "meta": {
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "commit": git_commit(),
                 "scale": args.scale,
                 "users": args.users,
+                "think_s": list(args.think),
+                "duration_s": args.duration,
+                "saturation_requests": args.saturation_requests,
+                "repeat": args.repeat,
                 "web_procs": args.web_procs,
-                "requests_per_target": None if args.duration else args.requests,
-                "duration_per_target_s": args.duration,
+                "listen": args.listen,
+                "server": " ".join(Path(part).name for part in servers.command),
+                "settings": env["DJANGO_SETTINGS_MODULE"],
+                "channel_layer": args.channel_layer,
+                "ws_clients": 0 if args.no_websocket else args.ws_clients,
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
+                "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
             },
-            "http": [],
         }
-        for target in targets:
-            log(f"{target.name}: {target.path}")
-            report["http"].append(
-                asyncio.run(
-                    http_target(
-                        target,
-                        servers,
-                        http_sessions,
-                        requests=args.requests,
-                        duration=args.duration,
-                        warmup=args.warmup,
-                        cookie_name=settings.SESSION_COOKIE_NAME,
-                    )
-                )
-            )
-        if ws_sessions:
-            log(f"websocket broadcast: {args.ws_clients} clients, {args.ws_messages} messages")
-            report["websocket"] = asyncio.run(
-                websocket_broadcast(
-                    servers,
-                    ws_sessions,
-                    messages=args.ws_messages,
-                    rate=args.ws_rate,
-                    env=env,
-                    cookie_name=settings.SESSION_COOKIE_NAME,
-                )
-            )
+        run_phases(args, servers, env, targets, report)
     finally:
         stop_servers(servers)
         devservices.stop(services.get("DEVSERVICES_STARTED", "").split())

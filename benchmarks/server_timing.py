@@ -45,7 +45,9 @@ class ServerTimingMiddleware:
         with connection.execute_wrapper(timer):
             response = self.get_response(request)
         app_ms = (time.perf_counter() - started) * 1000
-        response["Server-Timing"] = f'app;dur={app_ms:.2f}, db;dur={timer.seconds * 1000:.2f};desc="{timer.count}"'
+        response["Server-Timing"] = (
+            f'app;dur={app_ms:.2f}, db;dur={timer.seconds * 1000:.2f};desc="{timer.count}"'
+        )
         return response
 
 

@@ -3,6 +3,8 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -20,6 +22,21 @@ def totp_code(secret: str, offset: int = 0) -> str:
     import time
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+@pytest.fixture
+def fresh_cache():
+    """allauth keeps rate-limit counters and used TOTP codes in the cache (this worker's own Redis database)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english_client(client):
+    """Signed-out pages follow the browser (French by default): tests that read English texts use this."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

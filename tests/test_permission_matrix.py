@@ -57,8 +57,10 @@ def _fill(route: str, kwargs: dict) -> str:
     return "/" + path.replace("^", "").replace("$", "")
 
 
-def _url(pattern: Pattern, kwargs: dict) -> str:
+def _url(pattern: Pattern, kwargs: dict | list) -> str:
     if pattern.name and pattern.key == pattern.name:
+        if isinstance(kwargs, list):
+            return reverse(pattern.name, args=kwargs)
         return reverse(pattern.name, kwargs=kwargs or None)
     return _fill(pattern.route, kwargs)
 

@@ -19,7 +19,6 @@ SIGNED_OUT = [
 SIGNED_IN = [
     "mfa_index",
     "account_change_password",
-    "account_email",
     "account_logout",
     "account_reauthenticate",
 ]

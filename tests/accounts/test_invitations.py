@@ -112,7 +112,7 @@ def test_used_invitation_link_shows_invalid_link_page(
     client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.logout()
 
-    response = client.get(link)
+    response = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert response.context["token_fail"] is True

@@ -118,7 +118,7 @@ def test_language_switch_on_the_sign_in_page(client):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
     page = client.get(reverse("account_login"))
     assert page["Content-Language"] == "fr"
-    assert "Connexion" in page.content.decode()  # allauth's French for "Sign In"
+    assert "Se connecter" in page.content.decode()  # our French for "Sign In"
 
     client.post(reverse("accounts:language"), {"language": "en", "next": reverse("account_login")})
     assert client.get(reverse("account_login"))["Content-Language"] == "en"

@@ -66,7 +66,16 @@ def test_manager_without_totp_sets_it_up_before_reaching_the_dashboard(page, mak
 
     submit_password_form(page, manager.email)
 
-    # the role requires two-factor: straight to the set-up page, with the QR code and the secret
+    # the role requires two-factor: sent to set it up, which allauth guards with "confirm your password"
+    # (a sign-in a second ago does not count as a reauthentication)
+    assert path_of(page) == "/accounts/reauthenticate/"
+    assert urlsplit(page.url).query == "next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    screenshot(page, "platform-2fa-setup-confirm-password")
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.locator("form:has(input[name=password]) [type=submit]").click()
+    page.wait_for_load_state()
+
+    # the set-up page, with the QR code and the secret
     assert path_of(page) == "/accounts/2fa/totp/activate/"
     expect(page.locator("img.totp-qr")).to_be_visible()
     assert page.locator("img.totp-qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
