@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 
-.PHONY: help run test stop-services services-status bench lint
+.PHONY: help run test stop-services services-status bench lint messages translations
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -25,3 +25,12 @@ bench:  ## load benchmark (benchmarks/load.py --scale 1)
 
 lint:  ## ruff
 	@uv run --frozen ruff check .
+
+IGNORE_I18N := -i ".venv/*" -i "static/vendor/*" -i ".data/*" -i "staticfiles/*" -i "node_modules/*"
+
+messages:  ## extract translatable strings into locale/fr (django and djangojs domains)
+	@uv run --frozen python manage.py makemessages -l fr $(IGNORE_I18N)
+	@uv run --frozen python manage.py makemessages -d djangojs -l fr $(IGNORE_I18N) -i "core/static/core/js/redoc-init.js"
+
+translations:  ## compile the .po files into .mo
+	@uv run --frozen python manage.py compilemessages -l fr --ignore=.venv

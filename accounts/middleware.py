@@ -12,6 +12,20 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import permissions, roles
 
 
+def apply_user_preferences(request, user) -> None:
+    """Activate `user`'s language and time zone for the rest of this request. Called by the middleware below for
+    session users, and by the API's base permission once token (JWT) authentication has found the user."""
+    if user is None or not user.is_authenticated:
+        return
+    if user.language:
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
 class UserPreferencesMiddleware:
     """Activates the signed-in user's language and time zone."""
 
@@ -19,16 +33,8 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
         timezone.deactivate()  # nothing left over from an earlier request served by this thread
-        if user is not None and user.is_authenticated:
-            if user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+        apply_user_preferences(request, getattr(request, "user", None))
         try:
             return self.get_response(request)
         finally:

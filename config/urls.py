@@ -2,7 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+
+from core.js_catalog import CachedJavaScriptCatalog
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", CachedJavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("core.urls")),
 ]
 

@@ -81,8 +81,10 @@ admin_site = roles_ok("Admin", others="login")  # the back office: everybody els
 class Ctx:
     """What a row's ``kwargs``/``data``/``check`` callables get: the actor, and other people made on demand."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, *, other=None):
         self.actor = actor
+        if other is not None:
+            self.other = other
 
     @cached_property
     def other(self):

@@ -9,10 +9,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import permission_matrix as matrix
+from tests.conftest import enable_totp
+from tests.factories import UserFactory
 
 
 @dataclass(frozen=True)
@@ -110,23 +115,54 @@ def _json(data) -> str:
 def _fresh_cache():
     """Rate limits (allauth, API throttles) count per address: every case starts from zero."""
     cache.clear()
-    yield
-    cache.clear()
+
+
+@dataclass
+class Cast:
+    users: dict  # actor name -> user
+    sessions: dict  # actor name -> session key
+    other: object  # somebody else (a Viewer)
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """The actors, made once for the module inside a transaction that is rolled back at its end (each case
+    runs in a savepoint of it, as usual): users as tests/conftest.py's make_user makes them — Admin and Manager
+    with 2FA on, only the Admin is staff (the back office's condition) — each signed in once."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            users, sessions = {}, {}
+            for role in matrix.ROLES:
+                user = UserFactory(roles=[role], is_staff=role == "Admin")
+                if role in ("Admin", "Manager"):
+                    user.totp_secret = enable_totp(user)
+                client = Client()
+                client.force_login(user)
+                users[role], sessions[role] = user, client.cookies[settings.SESSION_COOKIE_NAME].value
+            yield Cast(users=users, sessions=sessions, other=UserFactory(roles=["Viewer"]))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def actor(actor_name, make_user):
-    """The signed-in user of the case (None: signed out). Admin and Manager come with 2FA on; only the Admin
-    is staff (the back office's condition)."""
-    if actor_name == "anon":
-        return None
-    return make_user(actor_name, is_staff=actor_name == "Admin")
+def actor(actor_name, cast, db):
+    """The signed-in user of the case (None: signed out)."""
+    return None if actor_name == "anon" else cast.users[actor_name]
 
 
-def _signed_in_client(client, actor):
-    if actor is not None:
-        client.force_login(actor)
+def _signed_in_client(client, cast, actor_name):
+    if actor_name != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions[actor_name]
     return client
+
+
+def _still_signed_in(client, cast, actor_name) -> None:
+    """A write may have signed the actor out (logout): sign in again for the next request."""
+    if actor_name != "anon" and client.cookies[settings.SESSION_COOKIE_NAME].value != cast.sessions[actor_name]:
+        client.force_login(cast.users[actor_name])
 
 
 def test_every_pattern_has_a_row():
@@ -141,15 +177,14 @@ def test_every_row_names_an_existing_pattern():
     assert not stale, "\n".join(f"{key}: no such URL pattern, remove its row" for key in stale)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("key", "actor_name"), CASES, ids=[f"{k}-{a}" for k, a in CASES])
-def test_matrix(client, key, actor_name, actor):
+def test_matrix(client, cast, key, actor_name, actor):
     rows = matrix.rows_for(key)
     if rows is None:
         pytest.fail(f"add a row for {key} to tests/permission_matrix.py")
     pattern = PATTERNS[key]
-    ctx = matrix.Ctx(actor)
-    client = _signed_in_client(client, actor)
+    ctx = matrix.Ctx(actor, other=cast.other)
+    client = _signed_in_client(client, cast, actor_name)
     wrong = []
     for row in rows:
         kwargs = row.kwargs(ctx) if row.kwargs else {}
@@ -167,8 +202,8 @@ def test_matrix(client, key, actor_name, actor):
                 )
             elif row.check is not None:
                 row.check(ctx, method, response)
-            if actor is not None and method != "GET":
-                client.force_login(actor)  # a write may have signed the actor out (logout)
+            if method != "GET":
+                _still_signed_in(client, cast, actor_name)
     assert not wrong, f"{key} as {actor_name}:\n" + "\n".join(wrong)
 
 
@@ -190,13 +225,12 @@ def _html_cases() -> list[tuple[str, str]]:
 HTML_CASES = _html_cases()
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(("key", "actor_name"), HTML_CASES, ids=[f"{k}-{a}" for k, a in HTML_CASES])
-def test_html_pages_send_a_content_security_policy(client, key, actor_name, actor):
+def test_html_pages_send_a_content_security_policy(client, cast, key, actor_name, actor):
     pattern = PATTERNS[key]
-    ctx = matrix.Ctx(actor)
+    ctx = matrix.Ctx(actor, other=cast.other)
     row = next(r for r in matrix.rows_for(key) if r.get[actor_name] == "ok")
-    client = _signed_in_client(client, actor)
+    client = _signed_in_client(client, cast, actor_name)
 
     response = client.get(_url(pattern, row.kwargs(ctx) if row.kwargs else {}))
 

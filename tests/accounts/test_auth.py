@@ -196,3 +196,9 @@ def test_sign_in_message_is_in_the_users_language_not_the_browsers(client, make_
     stored = [str(m) for m in response.wsgi_request._messages]
     assert stored and all("Successfully signed in" not in m for m in stored)
     assert any("Connexion avec" in m for m in stored)
+
+
+def test_sign_in_form_names_the_field_as_the_rest_of_the_suite(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    body = client.get(reverse("account_login")).content.decode()
+    assert "Adresse e-mail" in body and "Courriel" not in body

