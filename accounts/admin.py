@@ -43,8 +43,14 @@ def admin_login(request, extra_context=None):
     return redirect(next_url)
 
 
+def admin_password_change(request, extra_context=None):
+    """One way to change a password: allauth's (rate limited, notified by e-mail, audited)."""
+    return redirect("account_change_password")
+
+
 admin.site.has_permission = _has_permission
 admin.site.login = admin_login
+admin.site.password_change = admin.site.admin_view(admin_password_change)
 admin.site.site_header = _("MONA × SPARK back office")
 admin.site.site_title = _("MONA × SPARK")
 admin.site.index_title = _("Back office")

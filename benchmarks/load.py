@@ -127,6 +127,12 @@ def prepare_database(env: dict[str, str], *, scale: int, reuse: bool) -> None:
 
 
 def collect_static(env: dict[str, str]) -> None:
+    """collectstatic into .data/bench/static, unless it is newer than every file of our static folders."""
+    manifest = DATA_DIR / "static" / "staticfiles.json"
+    sources = [ROOT / "static", *ROOT.glob("*/static")]
+    newest = max((f.stat().st_mtime for d in sources for f in d.rglob("*") if f.is_file()), default=0)
+    if manifest.exists() and manifest.stat().st_mtime > newest:
+        return
     log("collectstatic (manifest storage, as in production)")
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
@@ -427,6 +433,7 @@ class Samples:
     latencies: list[float] = field(default_factory=list)
     ttfbs: list[float] = field(default_factory=list)
     app: list[float] = field(default_factory=list)  # milliseconds, from Server-Timing
+    cpu: list[float] = field(default_factory=list)
     asgi: list[float] = field(default_factory=list)
     db: list[float] = field(default_factory=list)
     queries: list[float] = field(default_factory=list)
@@ -449,6 +456,7 @@ class Samples:
             "latency_ms": summary(self.latencies),
             "ttfb_ms": summary(self.ttfbs),
             "server_app_ms": summary(self.app, scale=1),
+            "server_cpu_ms": summary(self.cpu, scale=1),
             "server_asgi_ms": summary(self.asgi, scale=1),
             "server_db_ms": summary(self.db, scale=1),
             "queries": summary(self.queries, scale=1),
@@ -498,7 +506,12 @@ class VirtualUser:
         samples.latencies.append(elapsed)
         samples.ttfbs.append(ttfb)
         timing = server_timing(response.headers.get_list("server-timing"))
-        for name, values in (("app", samples.app), ("asgi", samples.asgi), ("db", samples.db)):
+        for name, values in (
+            ("app", samples.app),
+            ("cpu", samples.cpu),
+            ("asgi", samples.asgi),
+            ("db", samples.db),
+        ):
             if name in timing:
                 values.append(float(timing[name]))
         if "db.desc" in timing:
@@ -680,11 +693,16 @@ async def websocket_broadcast(
         str(rate),
         env=env,
         cwd=str(ROOT),
+        stdout=asyncio.subprocess.PIPE,
     )
     started = time.perf_counter()
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
-    await publisher.wait()
+    output, _ = await publisher.communicate()
+    try:
+        publish_ms = json.loads(output.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        publish_ms = summary([])
     expected = messages * len(sessions)
     return {
         "clients": len(sessions),
@@ -697,6 +715,7 @@ async def websocket_broadcast(
         "failures": dict(failures),
         "deliveries_per_s": round(len(latencies) / elapsed, 1) if elapsed else None,
         "connect_ms": summary(connect_times),
+        "publish_ms": publish_ms,
         "latency_ms": summary(latencies),
     }
 
@@ -711,10 +730,14 @@ def publish_main(groups: list[str], messages: int, rate: float) -> None:
 
     interval = 1 / rate if rate > 0 else 0
     next_at = time.monotonic()
+    durations = []
     for seq in range(messages):
+        started = time.perf_counter()
         publish_many(groups, event="bench.ping", data={"seq": seq, "sent": time.time()})
+        durations.append(time.perf_counter() - started)
         next_at += interval
         time.sleep(max(0.0, next_at - time.monotonic()))
+    print(json.dumps(summary(durations)), flush=True)  # how long publish_many took: read by the parent
 
 
 # --- repeats -----------------------------------------------------------------------------------------------
@@ -748,14 +771,14 @@ def print_http(title: str, rows: list[dict], cpu: dict | None) -> None:
     print(title)
     print(
         f"{'target':<18} {'reqs':>6} {'err':>4} {'req/s':>6} | {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} | "
-        f"{'app50':>6} {'app95':>6} {'asgi95':>6} {'db50':>5} {'qry':>4}   (ms)"
+        f"{'app50':>6} {'app95':>6} {'cpu50':>6} {'cpu95':>6} {'db50':>5} {'qry':>4}   (ms)"
     )
     for row in rows:
-        lat, app = row["latency_ms"], row["server_app_ms"]
+        lat, app, cpu_ms = row["latency_ms"], row["server_app_ms"], row["server_cpu_ms"]
         print(
             f"{row['target']:<18} {fmt(row['requests']):>6} {fmt(row['errors']):>4} {fmt(row['req_per_s']):>6} | "
             f"{fmt(lat['p50']):>6} {fmt(lat['p95']):>6} {fmt(lat['p99']):>6} {fmt(lat['max']):>6} | "
-            f"{fmt(app['p50']):>6} {fmt(app['p95']):>6} {fmt(row['server_asgi_ms']['p95']):>6} "
+            f"{fmt(app['p50']):>6} {fmt(app['p95']):>6} {fmt(cpu_ms['p50']):>6} {fmt(cpu_ms['p95']):>6} "
             f"{fmt(row['server_db_ms']['p50']):>5} {fmt(row['queries']['p50']):>4}"
         )
     if cpu:
@@ -810,6 +833,11 @@ def print_table(report: dict) -> None:
             f"  received {fmt(med['received'])}/{fmt(med['expected'])} (lost {fmt(med['lost'])}); publish-to-receipt "
             f"ms p50 {fmt(lat['p50'])} p95 {fmt(lat['p95'])} p99 {fmt(lat['p99'])} max {fmt(lat['max'])}; "
             f"connect p50 {fmt(med['connect_ms']['p50'])} ms (not included)"
+        )
+        pub = med["publish_ms"]
+        print(
+            f"  publish_many() to all {med['groups']} groups took ms p50 {fmt(pub['p50'])} p95 {fmt(pub['p95'])} "
+            f"max {fmt(pub['max'])}"
         )
         print(cpu_line(med["cpu"]))
     print()

@@ -2,14 +2,16 @@
 
 - ``/healthz``: the process answers (no database, no Redis) — for the container HEALTHCHECK / liveness probe.
 - ``/readyz``: PostgreSQL answers ``SELECT 1`` and Redis answers PING, each within about a second — for the
-  load balancer. 200 or 503, with ``{"postgres": "ok" | "error: ...", "redis": ...}``.
+  load balancer. 200 or 503, with ``{"postgres": "ok" | "error: <kind>", "redis": ...}`` (details in the log).
 - ``/metrics``: Prometheus text (django-prometheus + Celery task metrics); ``Authorization: Bearer
-  <METRICS_TOKEN>`` when settings.METRICS_TOKEN is set.
+  <METRICS_TOKEN>`` when settings.METRICS_TOKEN is set; with METRICS_REQUIRE_TOKEN (production) and no token,
+  404.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 
 import psycopg
 import redis
@@ -22,11 +24,13 @@ from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
 CHECK_TIMEOUT_SECONDS = 1
+logger = logging.getLogger("core.health")
 
 
 def _error(exc: Exception) -> str:
-    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-    return f"error: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    """The public answer names the kind of failure only; the detail (hosts, ports, users) goes to the log."""
+    logger.warning("readiness check failed: %s", exc, exc_info=True)
+    return f"error: {type(exc).__name__}"
 
 
 def check_postgres() -> str:
@@ -77,6 +81,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     token = settings.METRICS_TOKEN
+    if not token and settings.METRICS_REQUIRE_TOKEN:
+        # production: off until a token is configured, so the figures never leak by default
+        return HttpResponse("Not found\n", status=404, content_type="text/plain")
     if token:
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")

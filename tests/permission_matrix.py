@@ -23,8 +23,11 @@ else's.
 Back office (``admin:`` and the admin's unnamed routes) rows follow a rule (:func:`admin_rule`): only the
 Admin actor (active staff with 2FA) gets in, everybody else is sent to the admin's sign-in URL. Every model
 registered with the admin is covered automatically; object pages use ``ADMIN_OBJECTS[app_label.model]`` (or
-any existing row of the model). A model admin that refuses something (no "add", read-only…) gets an explicit
-row below, which wins over the rule.
+any existing row of the model). What a model admin refuses the Admin (no "add", read-only…) goes in
+``ADMIN_REFUSALS``; an explicit row in ``ROWS`` wins over the rule.
+
+Writes send ``data`` (form-encoded; JSON under /api/), by default an empty body: permission must be decided
+before validation. ``check=`` adds assertions on the response (e.g. ``to("accounts:profile")``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+from django.contrib import admin
 
 ACTORS = ("anon", "Viewer", "Producer", "Streamer", "Manager", "Admin")
 ROLES = ACTORS[1:]
@@ -158,6 +163,31 @@ def reset_key(user) -> dict:
     return {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
 
 
+def to(url_name: str) -> Callable[[Ctx, str, Any], None]:
+    """A row `check`: a redirect goes to `url_name` (other answers are not looked at)."""
+
+    def check(ctx: Ctx, method: str, response) -> None:
+        from urllib.parse import urlsplit
+
+        from django.urls import reverse
+
+        if response.status_code == 302 and ctx.actor is not None:
+            assert urlsplit(response["Location"]).path == reverse(url_name), response["Location"]
+
+    return check
+
+
+def admin_sent_to(url_name: str) -> Callable[[Ctx, str, Any], None]:
+    """A row `check`: the Admin's redirect goes to `url_name` (the others meet the admin's sign-in)."""
+    inner = to(url_name)
+
+    def check(ctx: Ctx, method: str, response) -> None:
+        if ctx.actor is not None and "Admin" in ctx.actor.role_names:
+            inner(ctx, method, response)
+
+    return check
+
+
 def signup_stays_closed(ctx: Ctx, method: str, response) -> None:
     from accounts.models import User
 
@@ -174,8 +204,8 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     "dashboard:search": Row(signed_in(), post=not_allowed),
     # accounts (profile, language, Team page)
     "accounts:profile": Row(signed_in(), post=signed_in()),  # empty body: the form comes back with errors
-    # allauth's e-mail management is shadowed: the address is the identity an Admin invited
-    "accounts:email": Row(signed_in("redirect"), post=signed_in("redirect")),  # to the profile, with a message
+    # shadows allauth's e-mail management (the address is the identity an Admin invited): to the profile
+    "accounts:email": Row(signed_in("redirect"), post=signed_in("redirect"), check=to("accounts:profile")),
     "accounts:language": Row(
         not_allowed,
         # anonymous: back to the sign-in page (no `next`), which is where a visitor switches language
@@ -191,12 +221,22 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     ),
     "accounts:team-member-roles": (
         Row(admin_only, post=admin_only, kwargs=other_member),  # empty body: the form, with errors
-        Row(roles_ok("Admin", ok="notfound"), post=roles_ok("Admin", ok="notfound"), kwargs=lambda ctx: MISSING,
-            label="missing"),
+        Row(
+            roles_ok("Admin", ok="notfound"),
+            post=roles_ok("Admin", ok="notfound"),
+            kwargs=lambda ctx: MISSING,
+            label="missing",
+        ),
     ),
-    "accounts:team-member-deactivate": Row(not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member),
-    "accounts:team-member-reactivate": Row(not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member),
-    "accounts:team-member-resend": Row(not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member),
+    "accounts:team-member-deactivate": Row(
+        not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member
+    ),
+    "accounts:team-member-reactivate": Row(
+        not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member
+    ),
+    "accounts:team-member-resend": Row(
+        not_allowed, post=roles_ok("Admin", ok="redirect"), kwargs=other_member
+    ),
     # allauth: signing in and resetting a password are public; signed-in people are sent on to the dashboard
     "account_login": Row(signed_in("redirect", anon="ok"), post=signed_in("redirect", anon="ok")),
     "account_logout": Row(signed_in(), post=everyone("login")),  # signed out, back to the sign-in page
@@ -204,11 +244,17 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     "account_signup": Row(
         signed_in("redirect", anon="ok"),  # the "sign-up is closed" page
         post=signed_in("redirect", anon="ok"),
-        data={"email": "intruder@example.com", "password1": "Sup3r-secret-pw", "password2": "Sup3r-secret-pw"},
+        data={
+            "email": "intruder@example.com",
+            "password1": "Sup3r-secret-pw",
+            "password2": "Sup3r-secret-pw",
+        },
         check=signup_stays_closed,
     ),
     "account_reauthenticate": Row(signed_in(), post=signed_in()),
-    "account_email": Row(signed_in("redirect"), post=signed_in("redirect")),  # the URL is accounts:email's
+    "account_email": Row(  # unreachable: its URL is accounts:email's
+        signed_in("redirect"), post=signed_in("redirect"), check=to("accounts:profile")
+    ),
     "account_email_verification_sent": Row(public),
     "account_change_password": Row(signed_in(), post=signed_in()),
     "account_set_password": Row(signed_in("redirect"), post=signed_in("redirect")),  # they all have one
@@ -224,13 +270,20 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     "account_confirm_login_code": Row(signed_in("redirect")),  # login by code is off; signed in: to the home
     # allauth two-factor. A session made by force_login has no recent authentication: pages that change 2FA
     # send to re-authentication first ("redirect"). The actors' TOTP comes without recovery codes (404).
-    "mfa_index": Row(signed_in()),
+    "mfa_index": Row(signed_in(), post=signed_in("method")),
     "mfa_authenticate": Row(signed_in("redirect")),  # only in the middle of signing in; signed in: the home
-    "mfa_reauthenticate": Row(but(signed_in("redirect"), Manager="ok", Admin="ok")),  # needs 2FA on
-    "mfa_activate_totp": Row(signed_in("redirect")),  # re-authenticate first (Manager, Admin: already on)
-    "mfa_deactivate_totp": Row(but(signed_in("notfound"), Manager="redirect", Admin="redirect")),
+    "mfa_reauthenticate": Row(  # needs 2FA on
+        but(signed_in("redirect"), Manager="ok", Admin="ok"),
+        post=but(signed_in("redirect"), Manager="ok", Admin="ok"),
+    ),
+    # re-authenticate first (Manager, Admin: already on)
+    "mfa_activate_totp": Row(signed_in("redirect"), post=signed_in("redirect")),
+    "mfa_deactivate_totp": Row(
+        but(signed_in("notfound"), Manager="redirect", Admin="redirect"),
+        post=but(signed_in("notfound"), Manager="redirect", Admin="redirect"),
+    ),
     "mfa_view_recovery_codes": Row(signed_in("notfound")),
-    "mfa_generate_recovery_codes": Row(signed_in("redirect")),
+    "mfa_generate_recovery_codes": Row(signed_in("redirect"), post=signed_in("redirect")),
     "mfa_download_recovery_codes": Row(signed_in("notfound")),
     # notifications
     "notifications:list": Row(signed_in(), post=not_allowed),
@@ -261,11 +314,11 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     "api-schema": Row(signed_in()),
     "api-docs": Row(signed_in()),
     "api-redoc": Row(signed_in()),
-    # read-only endpoints answer writes with 403, not 405: the permission (no write predicate) runs first
-    "notifications-api:notification-list": Row(signed_in(), post=signed_in("forbidden")),
+    # read-only endpoints answer writes with 405 (core.api.permissions lets unimplemented methods through)
+    "notifications-api:notification-list": Row(signed_in(), post=signed_in("method")),
     "notifications-api:notification-mark-all-read": Row(signed_in("method"), post=signed_in()),
     "notifications-api:notification-detail": (
-        Row(signed_in(), post=signed_in("forbidden"), kwargs=own_notification, label="own"),
+        Row(signed_in(), post=signed_in("method"), kwargs=own_notification, label="own"),
         Row(signed_in("notfound"), kwargs=others_notification, label="other"),
     ),
     "notifications-api:notification-mark-read": (
@@ -274,9 +327,18 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
     ),
     "notifications-api:preference-list": Row(signed_in(), post=signed_in("method")),
     "notifications-api:preference-detail": (
-        Row(signed_in("method"), other_methods={"PATCH": signed_in(400)}, kwargs=lambda ctx: {"kind": "system"}),
-        Row(signed_in("method"), other_methods={"PATCH": signed_in("notfound")},
-            kwargs=lambda ctx: {"kind": "no-such-kind"}, data={"channel": "none"}, label="unknown-kind"),
+        Row(
+            signed_in("method"),
+            other_methods={"PATCH": signed_in(400)},
+            kwargs=lambda ctx: {"kind": "system"},
+        ),
+        Row(
+            signed_in("method"),
+            other_methods={"PATCH": signed_in("notfound")},
+            kwargs=lambda ctx: {"kind": "no-such-kind"},
+            data={"channel": "none"},
+            label="unknown-kind",
+        ),
     ),
     # operations and the JavaScript catalogue
     "javascript-catalog": Row(public, post=everyone("method")),
@@ -291,21 +353,28 @@ ROWS: dict[str, Row | tuple[Row, ...]] = {
         roles_ok("Admin", ok="method", others="redirect", anon="redirect"),
         post=roles_ok("Admin", others="redirect", anon="redirect"),
     ),
-    "admin:password_change": Row(admin_site, post=admin_site),
+    # the admin's own form is replaced by a redirect to allauth's (rate limits, e-mail notice, audit)
+    "admin:password_change": Row(
+        but(admin_site, Admin="redirect"),
+        post=but(admin_site, Admin="redirect"),
+        check=admin_sent_to("account_change_password"),
+    ),
     "admin:password_change_done": Row(admin_site),
-    "admin:autocomplete": Row(but(admin_site, Admin="forbidden")),  # 403 without app_label/model_name/field_name
+    # no model admin has autocomplete fields: 403 without app_label/model_name/field_name
+    "admin:autocomplete": Row(but(admin_site, Admin="forbidden")),
     "admin:jsi18n": Row(admin_site),
     "admin:view_on_site": Row(
         but(admin_site, Admin="notfound"),  # users have no page of their own on the site
         kwargs=lambda ctx: {"content_type_id": _content_type_id("accounts.user"), "object_id": ctx.other.pk},
     ),
-    "admin:app_list": tuple(
+    "admin:app_list": tuple(  # every app with a model in the back office
         Row(admin_site, kwargs=lambda ctx, label=label: {"app_label": label}, label=label)
-        for label in ("auth", "account", "accounts", "mfa", "audit", "notifications")
+        for label in sorted({model._meta.app_label for model in admin.site._registry})
     ),
     "admin/(?P<url>.*)$": Row(but(admin_site, Admin="notfound"), kwargs=lambda ctx: {"url": "no/such/page/"}),
     "admin:accounts_user_simple_history": Row(
-        admin_site, kwargs=lambda ctx: [ctx.other.pk, ctx.other.history.latest().pk]  # positional groups
+        admin_site,
+        kwargs=lambda ctx: [ctx.other.pk, ctx.other.history.latest().pk],  # positional groups
     ),
 }
 
@@ -332,7 +401,11 @@ ADMIN_REFUSALS: dict[str, dict[tuple[str, str], Expect]] = {
     # people are invited from the Team page; nobody deletes their own account (the rule uses somebody else)
     "accounts.user": {("add", "GET"): "forbidden", ("add", "POST"): "forbidden"},
     # authenticators: viewable and deletable (reset somebody's 2FA), never added or edited
-    "mfa.authenticator": {("add", "GET"): "forbidden", ("add", "POST"): "forbidden", ("change", "POST"): "forbidden"},
+    "mfa.authenticator": {
+        ("add", "GET"): "forbidden",
+        ("add", "POST"): "forbidden",
+        ("change", "POST"): "forbidden",
+    },
     # the audit trail is read-only
     "audit.auditevent": {
         ("add", "GET"): "forbidden",
@@ -346,8 +419,6 @@ ADMIN_REFUSALS: dict[str, dict[tuple[str, str], Expect]] = {
 
 def _registered_models() -> dict[str, Any]:
     """ "<app_label>_<model_name>" (as in admin URL names) -> model, for every model the admin knows."""
-    from django.contrib import admin
-
     return {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
 
 
@@ -426,6 +497,9 @@ def _authenticator(user):
 
     from tests.conftest import enable_totp
 
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        return existing
     enable_totp(user)
     return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
 
@@ -445,4 +519,6 @@ def _notification(user):
 def _preference(user):
     from notifications.models import NotificationPreference
 
-    return NotificationPreference.objects.create(user=user, kind="system", channel="none")
+    return NotificationPreference.objects.get_or_create(
+        user=user, kind="system", defaults={"channel": "none"}
+    )[0]

@@ -4,12 +4,15 @@ row there fails the suite."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache as memoize
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -70,17 +73,14 @@ def _url(pattern: Pattern, kwargs: dict | list) -> str:
     return _fill(pattern.route, kwargs)
 
 
-LOGIN_PATHS = None
-
-
+@memoize
 def _login_paths() -> tuple[str, ...]:
-    global LOGIN_PATHS
-    if LOGIN_PATHS is None:
-        LOGIN_PATHS = (reverse("account_login"), reverse("admin:login"))
-    return LOGIN_PATHS
+    """allauth's sign-in page, and the admin's own (which sends on to allauth's)."""
+    return (reverse("account_login"), reverse("admin:login"))
 
 
 def outcome(response) -> str:
+    """The response in the table's words (see tests/permission_matrix.py)."""
     code = response.status_code
     if code == 302:
         return "login" if urlsplit(response["Location"]).path in _login_paths() else "redirect"
@@ -101,14 +101,8 @@ def _request(client, method: str, url: str, data, *, api: bool):
     if method == "GET":
         return client.get(url)
     if api:
-        return client.generic(method, url, data=_json(data or {}), content_type="application/json")
+        return client.generic(method, url, data=json.dumps(data or {}), content_type="application/json")
     return getattr(client, method.lower())(url, data or {})
-
-
-def _json(data) -> str:
-    import json
-
-    return json.dumps(data)
 
 
 @pytest.fixture(autouse=True)
@@ -161,7 +155,10 @@ def _signed_in_client(client, cast, actor_name):
 
 def _still_signed_in(client, cast, actor_name) -> None:
     """A write may have signed the actor out (logout): sign in again for the next request."""
-    if actor_name != "anon" and client.cookies[settings.SESSION_COOKIE_NAME].value != cast.sessions[actor_name]:
+    if (
+        actor_name != "anon"
+        and client.cookies[settings.SESSION_COOKIE_NAME].value != cast.sessions[actor_name]
+    ):
         client.force_login(cast.users[actor_name])
 
 
@@ -173,8 +170,11 @@ def test_every_pattern_has_a_row():
 
 def test_every_row_names_an_existing_pattern():
     stale = [key for key in matrix.ROWS if key not in PATTERNS]
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    stale += [f"ADMIN_OBJECTS[{label!r}]" for label in matrix.ADMIN_OBJECTS if label not in registered]
+    stale += [f"ADMIN_REFUSALS[{label!r}]" for label in matrix.ADMIN_REFUSALS if label not in registered]
 
-    assert not stale, "\n".join(f"{key}: no such URL pattern, remove its row" for key in stale)
+    assert not stale, "\n".join(f"{key}: no such URL pattern or admin model, remove it" for key in stale)
 
 
 @pytest.mark.parametrize(("key", "actor_name"), CASES, ids=[f"{k}-{a}" for k, a in CASES])
@@ -211,14 +211,13 @@ def test_matrix(client, cast, key, actor_name, actor):
 
 
 def _html_cases() -> list[tuple[str, str]]:
-    """(key, first signed-in actor whose GET is "ok") for each pattern."""
+    """Per pattern: the first signed-in actor whose GET is "ok", and the signed-out visitor when theirs is."""
     cases = []
     for key in PATTERNS:
-        for row in matrix.rows_for(key) or ():
-            actor = next((a for a in matrix.ROLES if row.get[a] == "ok"), None)
-            if actor is not None:
-                cases.append((key, actor))
-                break
+        rows = matrix.rows_for(key) or ()
+        signed_in = next((a for row in rows for a in matrix.ROLES if row.get[a] == "ok"), None)
+        cases += [(key, signed_in)] if signed_in else []
+        cases += [(key, "anon")] if any(row.get["anon"] == "ok" for row in rows) else []
     return cases
 
 

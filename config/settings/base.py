@@ -343,6 +343,7 @@ SPECTACULAR_SETTINGS = {
 # --- Operations --------------------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_REQUIRE_TOKEN = False  # production: True (no token, no /metrics)
 PROMETHEUS_EXPORT_MIGRATIONS = False
 SENTRY_DSN = env("SENTRY_DSN", default="")
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

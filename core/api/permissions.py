@@ -49,6 +49,12 @@ class IsStaffUser(BasePermission):
         return True
 
 
+def _implements(view, method: str) -> bool:
+    """Whether the view handles `method` (a viewset binds only the methods its route maps to actions)."""
+    name = method.lower()
+    return name in getattr(view, "http_method_names", ()) and getattr(view, name, None) is not None
+
+
 def predicate_permission(
     read: Predicate | None = None,
     write: Predicate | None = None,
@@ -72,6 +78,8 @@ def predicate_permission(
         return read if request.method in SAFE_METHODS else write
 
     def _allowed(request, view, obj: Any = None, *, with_obj: bool) -> bool:
+        if not with_obj and not _implements(view, request.method):
+            return True  # let DRF answer 405 Method Not Allowed rather than a misleading 403
         predicate = _predicate(request, view)
         if predicate is None:
             return request.method in SAFE_METHODS

@@ -132,7 +132,9 @@ def test_language_switch_from_the_user_menu_is_saved_on_the_account(
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".app-title")).to_have_text("Tableau de bord")
     page.locator(".user-menu-toggle").click()
-    expect(page.locator(".user-menu .language-switch button[value=fr]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".user-menu .language-switch button[value=fr]")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     screenshot(page, "platform-language-fr-menu", full_page=False)
     viewer.refresh_from_db()
     assert viewer.language == "fr"
@@ -194,13 +196,15 @@ def test_announcement_from_a_manager_reaches_the_open_dashboard_of_a_viewer(
         announce.locator("#announcement-form [type=submit]").click()
         expect(announce.locator("#toasts .toast")).to_contain_text("Announcement sent to 1 person.")
 
-        toast = dashboard.locator("#toasts .toast.show", has_text="Team meeting moved to Thursday 10:00")
+        toast = dashboard.locator(
+            "#toasts .toast.show:not(.showing)", has_text="Team meeting moved to Thursday 10:00"
+        )
         expect(toast).to_be_visible()
+        screenshot(dashboard, "platform-live-announcement-toast", full_page=False)
         for tab in (dashboard, second_tab):
             expect(tab.locator("#notif-count")).to_have_text("3")
         expect(dashboard).to_have_title(re.compile(r"^\(3\) "))
         assert dashboard.evaluate("window.__notReloaded") is True
-        screenshot(dashboard, "platform-live-announcement-toast", full_page=False)
 
         dashboard.locator(".notif-bell > button").click()
         items = dashboard.locator("#notif-dropdown-list .notif-item")

