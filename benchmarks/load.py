@@ -1,14 +1,15 @@
 """Load benchmark of the platform: pages, API endpoints and the live websocket, against real daphne processes.
 
-    uv run python benchmarks/load.py                                   # the full run (about 6 minutes)
+    uv run python benchmarks/load.py --wait-quiet 0.3                  # the full run (about 6 minutes)
     uv run python benchmarks/load.py --repeat 1 --duration 20          # a quick look
     uv run python benchmarks/load.py --targets dashboard --no-websocket --no-saturation
     uv run python benchmarks/load.py --channel-layer pubsub --only-websocket
 
 It (1) recreates the database `mona_spark_bench` on the PostgreSQL server of DATABASE_URL (or the local default,
 or an embedded one: scripts/devservices.py), migrates it and runs `seed_demo --scale N`; (2) collects the static
-files and starts --web-procs daphne processes with production settings (benchmarks/settings.py: DEBUG off,
-cached templates, psycopg pool, manifest static files) that add a Server-Timing header; (3) signs in --users
+files and starts --web-procs daphne processes (one per core by default, one port each, users spread round-robin
+as a proxy would: --listen) with production settings (benchmarks/settings.py: DEBUG off, cached templates,
+psycopg pool, manifest static files) that add a Server-Timing header; (3) signs in --users
 users by creating their sessions directly (no login form) and measures, in this order:
 
 - the *think-time model* (the target measurement): every user is a locust-style virtual user that picks one of
@@ -22,13 +23,15 @@ users by creating their sessions directly (no login form) and measures, in this 
 
 Each measurement is repeated --repeat times (default 3); the figures shown are the median over the runs of each
 statistic (p50, p95, ...), every run is kept in the JSON. Per request the client records latency, time to the
-response headers and the server's own times (Server-Timing: `app` = Django middleware + view, `db` = SQL,
-`asgi` = + wait for Django's thread inside the process); per phase, the CPU used by the servers, the load
-client, PostgreSQL + Redis and everything else on the machine, and the load average. Results: a table on stdout
-and JSON in benchmarks/results/platform.json (git-ignored). No Celery worker is needed.
+response headers and the server's own times (Server-Timing, see benchmarks/server_timing.py: `app` = wall time
+in Django's middleware + view, `cpu` = CPU time of that, `db` = SQL, `asgi` = + Django's async handler); per
+phase, the CPU used by the servers, the load client, PostgreSQL + Redis and everything else on the machine, and
+the load average. Results: a table on stdout and JSON in benchmarks/results/platform.json (git-ignored). No Celery
+worker is needed.
 
 The load generator shares the machine with the servers it measures: compare runs made on one machine, when it is
-otherwise idle (see `other` CPU and the load average in the output). Add a target by appending to TARGETS.
+otherwise idle (see `other` CPU and the load average in the output; --wait-quiet waits for that). Add a target by
+appending to TARGETS.
 """
 
 from __future__ import annotations
@@ -190,10 +193,11 @@ def sessions_for(count: int) -> list[tuple[int, str]]:
 
 @dataclass
 class Servers:
-    """`count` daphne processes. listen="reuseport": one port, one SO_REUSEPORT socket per process (the kernel
-    spreads connections, as `gunicorn --reuse-port` does); "shared": one listening socket inherited by every
-    process (they race to accept); "ports": one port per process, the clients spread round-robin over them
-    (what a proxy in front would do)."""
+    """`count` daphne processes (daphne cannot share one port between processes by itself). listen="ports"
+    (default): one port per process, each user sticks to one, round-robin, as a proxy in front would spread them
+    (requests spread evenly); "reuseport": one SO_REUSEPORT socket per process on one port, passed with
+    `daphne --fd` (the kernel hashes connections: with 20 keep-alive users the split is often uneven);
+    "shared": one listening socket inherited by every process (they race to accept)."""
 
     urls: list[str]
     processes: list[subprocess.Popen]
@@ -343,6 +347,27 @@ def _machine_busy() -> tuple[float, float]:
     idle = values[3] + values[4]  # idle + iowait
     total = sum(values[:8])
     return (total - idle) / TICK, total / TICK
+
+
+def machine_cpu(seconds: float = 3) -> float:
+    """Cores the whole machine keeps busy over `seconds`."""
+    busy, _total = _machine_busy()
+    time.sleep(seconds)
+    return (_machine_busy()[0] - busy) / seconds
+
+
+def wait_until_quiet(threshold: float | None, max_wait: float) -> float:
+    """Cores in use before a run (our servers are idle then); with a threshold, wait until it is that low."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        busy = machine_cpu()
+        if threshold is None or busy <= threshold:
+            return round(busy, 2)
+        if time.monotonic() > deadline:
+            log(f"machine still busy ({busy:.2f} cores) after {max_wait:g} s: measuring anyway")
+            return round(busy, 2)
+        log(f"machine busy ({busy:.2f} cores in use by others): waiting")
+        time.sleep(10)
 
 
 def _own_cpu() -> float:
@@ -789,7 +814,8 @@ def cpu_line(cpu: dict) -> str:
     return (
         f"  CPU (cores of {fmt(cpu['cores'])}): machine {fmt(cpu['machine_busy'])}, servers {fmt(cpu['servers'])}, "
         f"load client {fmt(cpu['client'])}, postgres+redis {fmt(cpu['postgres_redis'])}, other {fmt(cpu['other'])}; "
-        f"load average {fmt(cpu['load_before'])} -> {fmt(cpu['load_after'])}"
+        f"load average {fmt(cpu['load_before'])} -> {fmt(cpu['load_after'])}; machine busy before the run "
+        f"{fmt(cpu.get('busy_before'))}"
     )
 
 
@@ -896,11 +922,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--listen",
-        choices=["reuseport", "shared", "ports"],
-        default="reuseport",
-        help="how the processes share the load: one SO_REUSEPORT socket each (default), one shared socket, "
-        "or one port each with the clients spread over them",
+        choices=["ports", "reuseport", "shared"],
+        default="ports",
+        help="how the processes share the load: one port each, users spread round-robin over them as a proxy "
+        "would (default); one SO_REUSEPORT socket each (the kernel hashes connections); one shared socket",
     )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=None,
+        metavar="CORES",
+        help="before each run, wait (up to --wait-max s) until the rest of the machine uses at most CORES",
+    )
+    parser.add_argument("--wait-max", type=float, default=600, help="longest wait for --wait-quiet (600 s)")
     parser.add_argument(
         "--targets", default="", help=f"comma-separated subset of: {', '.join(t.name for t in TARGETS)}"
     )
@@ -936,8 +970,13 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
     by_name = {t.name: t for t in targets}
     http_sessions = sessions_for(args.users)
     runs: dict[str, list] = {"think_time": [], "saturation": [], "websocket": []}
+
+    def quiet() -> float:
+        return wait_until_quiet(args.wait_quiet, args.wait_max)
+
     for run in range(args.repeat):
         if not args.no_think:
+            busy_before = quiet()
             log(f"run {run + 1}/{args.repeat}: think-time model, {args.duration:g} s")
             with CpuMeter(servers.pids) as cpu:
                 result = asyncio.run(
@@ -951,10 +990,11 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
                         cookie_name=cookie,
                     )
                 )
-            runs["think_time"].append({**result, "cpu": cpu.result})
+            runs["think_time"].append({**result, "cpu": {**cpu.result, "busy_before": busy_before}})
         if not args.no_saturation:
             rows, cpus = [], []
             for target in targets:
+                busy_before = quiet()
                 log(f"run {run + 1}/{args.repeat}: saturation, {target.name} ({target.path})")
                 with CpuMeter(servers.pids) as cpu:
                     rows.append(
@@ -970,10 +1010,11 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
                             )
                         )
                     )
-                rows[-1]["cpu"] = cpu.result
-                cpus.append(cpu.result)
+                rows[-1]["cpu"] = {**cpu.result, "busy_before": busy_before}
+                cpus.append(rows[-1]["cpu"])
             runs["saturation"].append({"targets": rows, "cpu": median_of(cpus)})
         if not args.no_websocket:
+            busy_before = quiet()
             log(f"run {run + 1}/{args.repeat}: websocket broadcast, {args.ws_clients} clients")
             with CpuMeter(servers.pids) as cpu:
                 result = asyncio.run(
@@ -986,7 +1027,7 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
                         cookie_name=cookie,
                     )
                 )
-            runs["websocket"].append({**result, "cpu": cpu.result})
+            runs["websocket"].append({**result, "cpu": {**cpu.result, "busy_before": busy_before}})
     for name, phase_runs in runs.items():
         if phase_runs:
             report[name] = {"median": median_of(phase_runs), "runs": phase_runs}
