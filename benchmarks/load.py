@@ -819,6 +819,12 @@ def cpu_line(cpu: dict) -> str:
     )
 
 
+def runs_line(phase: dict, p95_of) -> str:
+    """The p95 of every run (the median shown is over these) and how many busy runs were discarded."""
+    p95s = ", ".join("/".join(fmt(v) for v in p95_of(run)) for run in phase["runs"])
+    return f"  p95 per run: {p95s}; busy runs discarded and rerun: {len(phase.get('discarded', []))}"
+
+
 def print_table(report: dict) -> None:
     meta = report["meta"]
     print()
@@ -827,25 +833,26 @@ def print_table(report: dict) -> None:
         f"{meta['scale']}, {meta['cpus']} CPUs; median of {meta['repeat']} run(s); channel layer "
         f"{meta['channel_layer']}"
     )
-    think = report.get("think_time")
-    if think:
-        med = think["median"]
-        print()
-        print_http(
+
+    def http_p95s(run: dict) -> list:
+        return [row["latency_ms"]["p95"] for row in run["targets"]]
+
+    for key, title in (
+        (
+            "think_time",
             f"Think-time model (target): think {meta['think_s'][0]:g}-{meta['think_s'][1]:g} s, "
             f"{meta['duration_s']:g} s per run, pages load their assets",
-            med["targets"],
-            med["cpu"],
-        )
-    saturation = report.get("saturation")
-    if saturation:
-        med = saturation["median"]
-        print()
-        print_http(
+        ),
+        (
+            "saturation",
             f"Saturation (closed loop, no think time): {meta['saturation_requests']} requests per target",
-            med["targets"],
-            med["cpu"],
-        )
+        ),
+    ):
+        phase = report.get(key)
+        if phase:
+            print()
+            print_http(title, phase["median"]["targets"], phase["median"]["cpu"])
+            print(runs_line(phase, http_p95s))
     ws = report.get("websocket")
     if ws:
         med = ws["median"]
@@ -866,6 +873,7 @@ def print_table(report: dict) -> None:
             f"max {fmt(pub['max'])}"
         )
         print(cpu_line(med["cpu"]))
+        print(runs_line(ws, lambda run: [run["latency_ms"]["p95"]]))
     print()
 
 
@@ -936,6 +944,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--wait-max", type=float, default=600, help="longest wait for --wait-quiet (600 s)")
     parser.add_argument(
+        "--max-other",
+        type=float,
+        default=None,
+        metavar="CORES",
+        help="run again a run during which the rest of the machine used more than CORES (see --retries)",
+    )
+    parser.add_argument("--retries", type=int, default=4, help="reruns of a busy run at most (default 4)")
+    parser.add_argument(
         "--targets", default="", help=f"comma-separated subset of: {', '.join(t.name for t in TARGETS)}"
     )
     parser.add_argument("--ws-clients", type=int, default=50, help="websocket clients (default 50)")
@@ -970,17 +986,32 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
     by_name = {t.name: t for t in targets}
     http_sessions = sessions_for(args.users)
     runs: dict[str, list] = {"think_time": [], "saturation": [], "websocket": []}
+    discarded: dict[str, list] = {name: [] for name in runs}
 
-    def quiet() -> float:
-        return wait_until_quiet(args.wait_quiet, args.wait_max)
+    def measure(phase: str, label: str, make_run) -> dict:
+        """One run, with the CPU accounting; rerun (up to --retries times) while other work on the machine used
+        more than --max-other cores during it. Discarded runs are kept in the JSON."""
+        for attempt in range(args.retries + 1):
+            busy_before = wait_until_quiet(args.wait_quiet, args.wait_max)
+            log(label + (f" (retry {attempt})" if attempt else ""))
+            with CpuMeter(servers.pids) as cpu:
+                result = asyncio.run(make_run())
+            result["cpu"] = {**cpu.result, "busy_before": busy_before}
+            busy = args.max_other is not None and cpu.result["other"] > args.max_other
+            if not busy or attempt == args.retries:
+                return result
+            log(f"  others used {cpu.result['other']} cores meanwhile (> {args.max_other:g}): run again")
+            discarded[phase].append(result)
+        raise AssertionError("unreachable")
 
     for run in range(args.repeat):
+        step = f"run {run + 1}/{args.repeat}"
         if not args.no_think:
-            busy_before = quiet()
-            log(f"run {run + 1}/{args.repeat}: think-time model, {args.duration:g} s")
-            with CpuMeter(servers.pids) as cpu:
-                result = asyncio.run(
-                    think_time_run(
+            runs["think_time"].append(
+                measure(
+                    "think_time",
+                    f"{step}: think-time model, {args.duration:g} s",
+                    lambda run=run: think_time_run(
                         servers,
                         http_sessions,
                         targets,
@@ -988,49 +1019,45 @@ def run_phases(args, servers: Servers, env: dict[str, str], targets: list[Target
                         duration=args.duration,
                         seed=args.seed + run,
                         cookie_name=cookie,
-                    )
+                    ),
                 )
-            runs["think_time"].append({**result, "cpu": {**cpu.result, "busy_before": busy_before}})
+            )
         if not args.no_saturation:
-            rows, cpus = [], []
-            for target in targets:
-                busy_before = quiet()
-                log(f"run {run + 1}/{args.repeat}: saturation, {target.name} ({target.path})")
-                with CpuMeter(servers.pids) as cpu:
-                    rows.append(
-                        asyncio.run(
-                            closed_loop_run(
-                                target,
-                                servers,
-                                http_sessions,
-                                by_name,
-                                requests=args.saturation_requests,
-                                warmup=args.warmup,
-                                cookie_name=cookie,
-                            )
-                        )
-                    )
-                rows[-1]["cpu"] = {**cpu.result, "busy_before": busy_before}
-                cpus.append(rows[-1]["cpu"])
-            runs["saturation"].append({"targets": rows, "cpu": median_of(cpus)})
+            rows = [
+                measure(
+                    "saturation",
+                    f"{step}: saturation, {target.name} ({target.path})",
+                    lambda target=target: closed_loop_run(
+                        target,
+                        servers,
+                        http_sessions,
+                        by_name,
+                        requests=args.saturation_requests,
+                        warmup=args.warmup,
+                        cookie_name=cookie,
+                    ),
+                )
+                for target in targets
+            ]
+            runs["saturation"].append({"targets": rows, "cpu": median_of([row["cpu"] for row in rows])})
         if not args.no_websocket:
-            busy_before = quiet()
-            log(f"run {run + 1}/{args.repeat}: websocket broadcast, {args.ws_clients} clients")
-            with CpuMeter(servers.pids) as cpu:
-                result = asyncio.run(
-                    websocket_broadcast(
+            runs["websocket"].append(
+                measure(
+                    "websocket",
+                    f"{step}: websocket broadcast, {args.ws_clients} clients",
+                    lambda: websocket_broadcast(
                         servers,
                         sessions_for(args.ws_clients),
                         messages=args.ws_messages,
                         rate=args.ws_rate,
                         env=env,
                         cookie_name=cookie,
-                    )
+                    ),
                 )
-            runs["websocket"].append({**result, "cpu": {**cpu.result, "busy_before": busy_before}})
+            )
     for name, phase_runs in runs.items():
         if phase_runs:
-            report[name] = {"median": median_of(phase_runs), "runs": phase_runs}
+            report[name] = {"median": median_of(phase_runs), "runs": phase_runs, "discarded": discarded[name]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -298,7 +298,8 @@ def generate_notifications(
     rows = []
     for _ in range(count):
         recipient = rng.choice(recipients)
-        actor = rng.choice(actors) if actors else None
+        others = [a for a in actors if a.pk != recipient.pk] if actors else []
+        actor = rng.choice(others) if others else None  # nobody assigns themselves a task
         kind, level, text = rng.choice(NOTIFICATION_TEXTS["fr" if recipient.language == "fr" else "en"])
         created_at = now - timedelta(minutes=rng.randint(1, 30 * 24 * 60))
         read = rng.random() < 0.65

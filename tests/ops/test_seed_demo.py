@@ -37,7 +37,7 @@ def test_generated_staff_look_like_an_agency_team():
 def test_generate_notifications_is_deterministic():
     class Person:
         def __init__(self, language, name):
-            self.language, self.name = language, name
+            self.language, self.name, self.pk = language, name, name
 
         def get_full_name(self):
             return self.name
@@ -55,6 +55,7 @@ def test_generate_notifications_is_deterministic():
     assert first != make(2)
     assert 0 < sum(row["read_at"] is None for row in first) < 50
     assert all(row["created_at"] < now for row in first)
+    assert all(row["actor"] is not row["recipient"] for row in first)  # nobody notifies themselves
 
 
 @pytest.mark.django_db
