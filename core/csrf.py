@@ -10,4 +10,6 @@ logger = logging.getLogger("django.security.csrf")
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     logger.warning("CSRF failure on %s: %s", request.path, reason)
-    return render(request, "csrf_failure.html", status=403)
+    response = render(request, "csrf_failure.html", status=403)
+    response["X-CSRF-Failure"] = "1"  # static/js/app.js tells "the form expired" from "not allowed" by this
+    return response

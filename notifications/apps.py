@@ -7,6 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import kinds, shell  # noqa: F401  (kinds registers the built-in kinds on import)
+        from core.live.registry import USER_PREFIX, register_resync
+
+        from . import kinds, realtime, shell  # noqa: F401  (kinds registers the built-in kinds on import)
 
         shell.register()
+        register_resync(USER_PREFIX, realtime.resync)

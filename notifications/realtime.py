@@ -43,3 +43,12 @@ def unread_count_changed(*, user, unread_count: int) -> None:
     with recipient_locale(user):
         html = render_fragment(LIVE_TEMPLATE + "#count", {"unread_count": unread_count})
     publish(user_group(user), html=html)
+
+
+def resync(user, key: str) -> str:
+    """Sent by the live socket each time it (re)joins ``user.<pk>``: the current unread count, so a page whose
+    socket was away during a change (read in another tab while Redis was down) is right again at once."""
+    from .selectors import notification_unread_count
+
+    with recipient_locale(user):
+        return render_fragment(LIVE_TEMPLATE + "#count", {"unread_count": notification_unread_count(user=user)})

@@ -109,6 +109,8 @@ def test_live_socket_accepts_a_session_and_relays_a_publish(asgi_server, make_us
 
     async def listen() -> str:
         async with _connect(asgi_server, cookie=cookie) as socket:
+            resync = await asyncio.wait_for(socket.recv(), timeout=10)  # every connection starts up to date
+            assert 'id="notif-count"' in resync
             # publish uses async_to_sync: from another thread (in_thread also closes its database connection)
             await asyncio.to_thread(
                 in_thread, publish, f"user.{user.pk}", event="harness.ping", data={"n": 1}

@@ -173,7 +173,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "visibility_timeout": 3600,
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_PREFIX}:celery:"}
+# Our tasks are fire-and-forget: nobody waits for a result, so sending one never touches the result backend
+# (with results on, `.delay()` subscribes to the result first and retries 20 times, 1 s apart, when Redis is
+# down — a 19 s hang in the request). A task whose caller needs the result sets ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "global_keyprefix": f"{REDIS_PREFIX}:celery:",
+    "retry_policy": CELERY_RESULT_BACKEND_RETRY_POLICY,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Publishing must not hang a web request when Redis is away: one quick retry, then the caller logs it.

@@ -67,6 +67,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.warning("live socket could not join its groups (channel layer down)", exc_info=True)
             return await self.close(code=CLOSE_LAYER_DOWN)
         await self.accept()
+        for html in await database_sync_to_async(registry.resync_html)(user, self.joined):
+            await self.send(text_data=html)
         if denied:
             await self.send(text_data=json.dumps({"type": "denied", "groups": denied}))
 

@@ -17,7 +17,9 @@ USER_PREFIX = "user"
 _VALID_NAME = re.compile(r"^[a-zA-Z0-9\-._]{1,99}$")
 
 CanJoin = Callable[[Any, str], bool]
+Resync = Callable[[Any, str], str]
 _groups: dict[str, CanJoin] = {}
+_resyncs: dict[str, list[Resync]] = {}
 
 
 def register_group(prefix: str, can_join: CanJoin) -> None:
@@ -25,6 +27,29 @@ def register_group(prefix: str, can_join: CanJoin) -> None:
     if not _VALID_NAME.match(prefix):
         raise ValueError(f"Invalid live group prefix: {prefix!r}")
     _groups[prefix] = can_join
+
+
+def register_resync(prefix: str, render: Resync) -> None:
+    """Declare how to bring a page up to date for group family ``prefix``: ``render(user, key) -> html`` (htmx OOB
+    fragments). The live socket sends it each time it joins such a group, so a page whose socket was away (Redis
+    outage, network drop, laptop asleep) shows the current state again as soon as it reconnects."""
+    _resyncs.setdefault(prefix, []).append(render)
+
+
+def resync_html(user: Any, groups: list[str]) -> list[str]:
+    """The fragments that bring ``user``'s page up to date for the ``groups`` its socket has just joined."""
+    fragments = []
+    for group in groups:
+        prefix, key = _split(group)
+        for render in _resyncs.get(prefix or "", []):
+            try:
+                html = render(user, key)
+            except Exception:
+                logger.exception("live resync for %s failed", group)
+                continue
+            if html:
+                fragments.append(html)
+    return fragments
 
 
 def user_group(user_or_pk: Any) -> str:

@@ -82,6 +82,16 @@
     return el;
   };
 
+  /* ------------------------------------------------------------ live socket reconnection */
+  // htmx-ext-ws doubles its wait after each failed attempt up to 64 s; cap it at 10 s (with jitter, so a
+  // restarted server is not hit by every page at once) so a page comes back soon after a long outage.
+  if (window.htmx) {
+    window.htmx.config.wsReconnectDelay = function (retryCount) {
+      const ceiling = Math.min(10000, 500 * Math.pow(2, retryCount));
+      return ceiling / 2 + Math.random() * (ceiling / 2);
+    };
+  }
+
   /* ------------------------------------------------------------ unread count + document title */
   let baseTitle = document.title.replace(/^\(\d+\+?\)\s*/, "");
 
@@ -94,6 +104,11 @@
     const label = n > 99 ? "99+" : String(n);
     if (badge.textContent.trim() !== label && n > 0) badge.textContent = label;
     document.title = (n > 0 ? "(" + label + ") " : "") + baseTitle;
+    // other places that show the same count (the dashboard widget) follow the bell
+    document.querySelectorAll("[data-unread-mirror]").forEach((el) => {
+      el.hidden = n <= 0;
+      el.textContent = label;
+    });
   };
 
   /* ------------------------------------------------------------ live connection dot */
@@ -260,7 +275,9 @@
   document.addEventListener("htmx:responseError", (e) => {
     const status = e.detail && e.detail.xhr ? e.detail.xhr.status : 0;
     let message = _("Something went wrong — nothing was lost, please retry.");
-    if (status === 403) message = _("You are not allowed to do that.");
+    if (status === 403 && e.detail.xhr.getResponseHeader("X-CSRF-Failure")) {
+      message = _("This form has expired. Reload the page, then try again — nothing was saved.");
+    } else if (status === 403) message = _("You are not allowed to do that.");
     else if (status === 404) message = _("This item no longer exists. Reload the page to see the latest.");
     else if (status === 429) message = _("Too many requests — wait a moment, then retry.");
     MS.toast(message, "error");

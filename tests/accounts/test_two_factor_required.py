@@ -142,3 +142,15 @@ def test_operations_paths_are_exempt(client, manager_without_totp, path):
     client.force_login(manager_without_totp)
 
     assert client.get(path).status_code == 200
+
+
+def test_shell_opens_nothing_else_until_two_factor_is_set_up(client, manager_without_totp, make_user):
+    client.force_login(manager_without_totp)
+    body = client.get(reverse("mfa_index")).content.decode()
+    assert "Set up two-factor authentication to open the suite." in body
+    assert "ws-connect" not in body  # the live socket would be refused anyway
+    assert reverse("accounts:profile") in body  # the user menu still works (exempt pages)
+
+    client.force_login(make_user("Manager"))  # with two-factor on: the whole shell
+    body = client.get(reverse("mfa_index")).content.decode()
+    assert "ws-connect" in body and "Set up two-factor authentication to open the suite." not in body

@@ -105,7 +105,9 @@ def test_a_tampered_csrf_cookie_costs_one_friendly_403_at_most(
         with page.expect_response(lambda r: r.request.method == "POST") as posted:
             page.locator("#profile-form [type=submit]").click()
         assert posted.value.status == 403
-        expect(page.locator("#toasts .toast.toast-error.show:not(.showing)")).to_be_visible()
+        error_toast = page.locator("#toasts .toast.toast-error.show:not(.showing)")
+        expect(error_toast).to_be_visible()
+        expect(error_toast).to_have_css("opacity", "1")  # faded in, for the picture
         screenshot(page, "faults-tampered-csrf-cookie-htmx", full_page=False)
         user.refresh_from_db()
         assert user.job_title != "Head of tampering"

@@ -95,6 +95,7 @@ def test_csrf_failure_page():
 
     assert_friendly(response, 403, "This form has expired")
     assert "csrf_failure.html" in [t.name for t in response.templates]
+    assert response["X-CSRF-Failure"] == "1"  # app.js tells an expired form from a refusal by it
 
 
 def test_error_pages_are_translated():

@@ -14,6 +14,7 @@ from core.live.consumers import CLOSE_LAYER_DOWN, CLOSE_TWO_FACTOR_REQUIRED, CLO
 from core.live.registry import register_group, user_group
 from tests.factories import UserFactory
 from tests.live.helpers import REDIS_DOWN, ws_headers
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +25,34 @@ register_group("testlive.secret", lambda user, key: False)
 def socket(headers, groups: str = "") -> WebsocketCommunicator:
     path = "/ws/live/" + (f"?groups={groups}" if groups else "")
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connect_and_resync(communicator: WebsocketCommunicator) -> str:
+    """Connect, and take the first frame: the page's resync (the unread count) that every (re)connection gets."""
+    connected, _ = await communicator.connect()
+    assert connected
+    first = await communicator.receive_from(timeout=5)
+    assert 'id="notif-count"' in first
+    return first
+
+
+def test_consumer_resyncs_the_page_on_every_connection():
+    """A page whose socket was away (Redis outage) gets the current state as soon as it is back."""
+    user = UserFactory()
+    NotificationFactory.create_batch(2, recipient=user)
+    headers = ws_headers(user)
+
+    async def scenario():
+        communicator = socket(headers)
+        first = await connect_and_resync(communicator)
+        assert ">2<" in first.replace(" ", "").replace("\n", "") and 'hx-swap-oob' in first
+        await communicator.disconnect()
+        await database_sync_to_async(NotificationFactory)(recipient=user)  # arrives while the page is away
+        again = socket(headers)
+        assert ">3<" in (await connect_and_resync(again)).replace(" ", "").replace("\n", "")
+        await again.disconnect()
+
+    async_to_sync(scenario)()
 
 
 def test_consumer_refuses_anonymous():
@@ -62,8 +91,7 @@ def test_consumer_accepts_a_manager_with_two_factor(make_user):
 
     async def scenario():
         communicator = socket(headers)
-        connected, _ = await communicator.connect()
-        assert connected
+        await connect_and_resync(communicator)
         await communicator.disconnect()
 
     async_to_sync(scenario)()
@@ -85,8 +113,7 @@ def test_consumer_joins_user_group_and_relays_html_publish():
 
     async def scenario():
         communicator = socket(headers)
-        connected, _ = await communicator.connect()
-        assert connected
+        await connect_and_resync(communicator)
         await database_sync_to_async(publish)(user_group(user), html='<span id="notif-count">3</span>')
         assert await communicator.receive_from(timeout=5) == '<span id="notif-count">3</span>'
         await communicator.disconnect()
@@ -100,7 +127,7 @@ def test_consumer_relays_events_without_html_as_json():
 
     async def scenario():
         communicator = socket(headers)
-        assert (await communicator.connect())[0]
+        await connect_and_resync(communicator)
         await database_sync_to_async(publish)(user_group(user), event="deal.moved", data={"id": 4})
         assert await communicator.receive_json_from(timeout=5) == {"event": "deal.moved", "data": {"id": 4}}
         await communicator.disconnect()
@@ -115,7 +142,7 @@ def test_consumer_joins_only_permitted_groups_and_reports_denied_once():
 
     async def scenario():
         communicator = socket(headers, requested)
-        assert (await communicator.connect())[0]
+        await connect_and_resync(communicator)
         denied = await communicator.receive_json_from(timeout=5)
         assert denied == {
             "type": "denied",
@@ -145,7 +172,7 @@ def test_publish_inside_rolled_back_transaction_sends_nothing():
 
     async def scenario():
         communicator = socket(headers)
-        assert (await communicator.connect())[0]
+        await connect_and_resync(communicator)
         await database_sync_to_async(_publish_then_roll_back)(user_group(user))
         assert await communicator.receive_from(timeout=5) == "<p>committed</p>"
         assert await communicator.receive_nothing(timeout=0.3)
