@@ -168,18 +168,10 @@ def fault_context_args(fault_server) -> dict:
 @pytest.fixture
 def fault_page(browser, fault_context_args, transactional_db):
     """fault_page(user) -> a Page in a new context signed in as `user` (no form) on fault_server."""
-    from tests.harness.browser import signed_in_context
+    from tests.harness.browser import page_opener
 
-    contexts = []
-
-    def _open(user, **overrides):
-        context = signed_in_context(browser, user, **{**fault_context_args, **overrides})
-        contexts.append(context)
-        return context.new_page()
-
-    yield _open
-    for context in contexts:
-        context.close()
+    with page_opener(browser, fault_context_args) as open_page:
+        yield open_page
 
 
 def wait_until(condition, *, timeout: float, what: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,3 +90,21 @@ def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+@contextmanager
+def page_opener(browser, context_args: dict):
+    """``open(user, **overrides) -> Page``: each call opens a new context signed in as ``user`` (no form),
+    with ``context_args`` (base URL of the server, viewport…) and the overrides; all closed on exit."""
+    contexts = []
+
+    def _open(user, **overrides):
+        context = signed_in_context(browser, user, **{**context_args, **overrides})
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()

@@ -245,18 +245,10 @@ def delete_output_dir() -> None:
 @pytest.fixture
 def signed_in_page(browser, browser_context_args, transactional_db):
     """signed_in_page(user) -> a Page in a new context already signed in as `user` (no login form)."""
-    from tests.harness.browser import signed_in_context
+    from tests.harness.browser import page_opener
 
-    contexts = []
-
-    def _open(user, **overrides):
-        context = signed_in_context(browser, user, **{**browser_context_args, **overrides})
-        contexts.append(context)
-        return context.new_page()
-
-    yield _open
-    for context in contexts:
-        context.close()
+    with page_opener(browser, browser_context_args) as open_page:
+        yield open_page
 
 
 @pytest.fixture(scope="session")
