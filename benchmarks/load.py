@@ -203,7 +203,7 @@ class Servers:
     processes: list[subprocess.Popen]
     log_paths: list[Path]
     listen: str
-    command: list[str] = field(default_factory=list)
+    command: str = ""
 
     def url_for(self, index: int) -> str:
         return self.urls[index % len(self.urls)]
@@ -266,7 +266,8 @@ def start_servers(count: int, env: dict[str, str], *, listen: str) -> Servers:
         sock.close()  # the children hold them now
     if listen != "ports":
         urls = [f"http://127.0.0.1:{port}"]
-    servers = Servers(urls, processes, log_paths, listen, [*base, "--fd N" if sockets else "-b -p", app])
+    bind = "--fd <socket>" if listen != "ports" else "-b 127.0.0.1 -p <port>"
+    servers = Servers(urls, processes, log_paths, listen, f"{count} x daphne {bind} {app}")
     _wait_until_up(servers)
     log(f"{count} daphne process(es), listen={listen}: {', '.join(servers.urls)}")
     return servers
@@ -694,8 +695,11 @@ async def websocket_broadcast(
                 while received[index] < messages:
                     frame = await asyncio.wait_for(socket_.recv(), timeout=30)
                     now = time.time()
-                    payload = json.loads(frame)
-                    if payload.get("event") != "bench.ping":
+                    try:
+                        payload = json.loads(frame)
+                    except ValueError:  # HTML: the resync fragments every socket gets when it connects
+                        continue
+                    if not isinstance(payload, dict) or payload.get("event") != "bench.ping":
                         continue
                     latencies.append(now - payload["data"]["sent"])
                     received[index] += 1
@@ -1091,7 +1095,7 @@ def main(argv: list[str] | None = None) -> None:
                 "repeat": args.repeat,
                 "web_procs": args.web_procs,
                 "listen": args.listen,
-                "server": " ".join(Path(part).name for part in servers.command),
+                "server": servers.command,
                 "settings": env["DJANGO_SETTINGS_MODULE"],
                 "channel_layer": args.channel_layer,
                 "ws_clients": 0 if args.no_websocket else args.ws_clients,
