@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.harness.fixtures import AsgiServer
-from tests.harness.processes import ManagedProcess, free_port, http_answers, python_module
+from tests.harness.fixtures import AsgiServer, start_asgi_server
+from tests.harness.processes import ManagedProcess, free_port
 
 FAULT_APP_NAME = "fault-daphne"
 
@@ -114,33 +114,9 @@ def fault_server(harness_env, fault_redis_server, tmp_path_factory) -> Iterator[
         "TEST_REDIS_URL": fault_redis_server.url,
         "DATABASE_URL": f"{harness_env['DATABASE_URL']}?application_name={FAULT_APP_NAME}",
     }
-    log_path = tmp_path_factory.mktemp("fault-logs") / "daphne.log"
-    for attempt in range(3):
-        port = free_port()
-        argv = python_module(
-            "daphne",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--access-log",
-            "-",
-            "config.asgi:application",
-        )
-        process = ManagedProcess("fault-daphne", argv, env=env, log_path=log_path)
-        process.start()
-        url = f"http://127.0.0.1:{port}"
-        try:
-            process.wait_until(
-                lambda url=url: http_answers(f"{url}/healthz"), timeout=60, what="GET /healthz"
-            )
-            break
-        except RuntimeError:
-            process.stop()
-            if attempt == 2 or "Address already in use" not in process.log_tail():
-                raise
-    yield AsgiServer(url=url, port=port, process=process)
-    process.stop()
+    server = start_asgi_server("fault-daphne", env, tmp_path_factory.mktemp("fault-logs") / "daphne.log")
+    yield server
+    server.process.stop()
 
 
 @pytest.fixture

@@ -120,41 +120,42 @@ class AsgiServer:
         return self.url.replace("http://", "ws://", 1)
 
 
-@pytest.fixture(scope="session")
-def asgi_server(harness_env, tmp_path_factory) -> Iterator[AsgiServer]:
-    """daphne serving config.asgi:application on the test database; `.url` is http://127.0.0.1:<port>."""
-    logs = tmp_path_factory.mktemp("logs")
+def start_asgi_server(name: str, env: dict, log_path) -> AsgiServer:
+    """daphne serving config.asgi:application with `env`, on a free port (tried again if another process took the
+    port first); returns once it answers /healthz."""
     for attempt in range(3):
         port = free_port()
-        process = ManagedProcess(
+        argv = python_module(
             "daphne",
-            python_module(
-                "daphne",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--access-log",
-                "-",
-                "config.asgi:application",
-            ),
-            env=harness_env,
-            log_path=logs / "daphne.log",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--access-log",
+            "-",
+            "config.asgi:application",
         )
+        process = ManagedProcess(name, argv, env=env, log_path=log_path)
         process.start()
         url = f"http://127.0.0.1:{port}"
         try:
             process.wait_until(
                 lambda url=url: http_answers(f"{url}/healthz"), timeout=60, what="GET /healthz"
             )
-            break
+            return AsgiServer(url=url, port=port, process=process)
         except RuntimeError:
             process.stop()
             if attempt == 2 or "Address already in use" not in process.log_tail():
                 raise
-    server = AsgiServer(url=url, port=port, process=process)
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="session")
+def asgi_server(harness_env, tmp_path_factory) -> Iterator[AsgiServer]:
+    """daphne serving config.asgi:application on the test database; `.url` is http://127.0.0.1:<port>."""
+    server = start_asgi_server("daphne", harness_env, tmp_path_factory.mktemp("logs") / "daphne.log")
     yield server
-    process.stop()
+    server.process.stop()
 
 
 @dataclass
