@@ -73,3 +73,5 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("E-mail address")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
