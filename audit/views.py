@@ -26,10 +26,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = Paginator(selectors.audit_event_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     template = "audit/event_list.html" + ("#audit-table" if request.htmx and not request.htmx.boosted else "")
-    context = {"form": form, "page": page, "events": page.object_list, "query": query.urlencode()}
+    context = {"form": form, "page": page, "events": page.object_list}
     if not request.htmx:
         context["actions"] = selectors.audit_actions()
     return render(request, template, context)

@@ -121,3 +121,13 @@ def test_detail_shows_data(admin_client, make_user):
 
 def test_detail_404(admin_client):
     assert admin_client.get(reverse("audit:detail", args=[999999])).status_code == 404
+
+
+def test_page_links_swap_the_whole_table_and_keep_the_filters(admin_client):
+    AuditEvent.objects.bulk_create([AuditEvent(action=f"bulk.n{i}") for i in range(60)])
+
+    body = admin_client.get(reverse("audit:list"), {"action": "bulk."}).content.decode()
+    assert 'hx-get="?action=bulk.&amp;page=2" hx-target="#audit-table" hx-push-url="true" hx-swap="outerHTML"' in body
+
+    partial = admin_client.get(reverse("audit:list"), {"action": "bulk.", "page": 2}, HTTP_HX_REQUEST="true")
+    assert partial.content.decode().lstrip().startswith('<div id="audit-table">')  # the element it replaces
