@@ -304,7 +304,7 @@ FIELD_ENCRYPTION_KEYS = env.list(
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "core.api.authentication.JWTAuthentication",  # simplejwt's, plus the user's language and time zone
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.IsStaffUser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",

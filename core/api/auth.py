@@ -103,3 +103,4 @@ class TokenRefreshApi(TokenRefreshView):
 )
 class TokenVerifyApi(TokenVerifyView):
     """Check that a token is valid (200) or not (401)."""
+

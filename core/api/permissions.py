@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.middleware import apply_user_preferences
 from accounts.permissions import needs_two_factor_setup
 
 Predicate = Callable[..., bool]
@@ -42,8 +41,6 @@ class IsStaffUser(BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
-        # token requests are authenticated here, after the middleware: answer in the user's language too
-        apply_user_preferences(request, user)
         if needs_two_factor_setup(user):
             raise PermissionDenied(TWO_FACTOR_MESSAGE, code="two_factor_required")
         return True
