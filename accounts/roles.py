@@ -34,3 +34,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     STREAMER: [],
     VIEWER: [],
 }
+
+# CRM (crm.permissions): Viewer and Producer read, Manager writes; scoring settings stay the Admin's.
+_CRM_MODELS = [
+    "tag", "genre", "artist", "socialprofile", "audiencesnapshot", "sponsor", "contact", "pipeline", "stage",
+    "campaign", "deal", "interaction", "savedview", "importjob",
+]
+for _model in _CRM_MODELS:
+    ROLE_PERMISSIONS[MANAGER] += [f"crm.{verb}_{_model}" for verb in ("add", "change", "delete", "view")]
+    ROLE_PERMISSIONS[PRODUCER].append(f"crm.view_{_model}")
+    ROLE_PERMISSIONS[VIEWER].append(f"crm.view_{_model}")

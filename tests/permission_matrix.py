@@ -463,6 +463,25 @@ def admin_rule(key: str) -> Row | None:
     return None
 
 
+def _load_feature_tables() -> None:
+    """Feature tables live beside their tests: every ``tests/**/matrix_*.py`` module may define ``ROWS``,
+    ``ADMIN_OBJECTS`` and ``ADMIN_REFUSALS``, merged here (a key defined twice is a mistake)."""
+    import importlib
+    from pathlib import Path
+
+    tests_dir = Path(__file__).resolve().parent
+    for path in sorted(tests_dir.rglob("matrix_*.py")):
+        module = importlib.import_module(".".join(("tests", *path.relative_to(tests_dir).with_suffix("").parts)))
+        for name, table in (("ROWS", ROWS), ("ADMIN_OBJECTS", ADMIN_OBJECTS), ("ADMIN_REFUSALS", ADMIN_REFUSALS)):
+            extra = getattr(module, name, {})
+            clash = set(extra) & set(table)
+            assert not clash, f"{path.name}: {name} keys already defined elsewhere: {sorted(clash)}"
+            table.update(extra)
+
+
+_load_feature_tables()
+
+
 def rows_for(key: str) -> tuple[Row, ...] | None:
     row = ROWS.get(key) or admin_rule(key)
     if row is None:

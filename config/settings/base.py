@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "csp",
+    "django_countries",
     "django_prometheus",
     # ours
     "accounts",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "notifications",
     "dashboard",
+    "crm",
 ]
 
 MIDDLEWARE = [
