@@ -24,4 +24,6 @@ urlpatterns = [
     path("docs/", login_required(SwaggerDocsView.as_view(url_name="api-schema")), name="api-docs"),
     path("redoc/", login_required(RedocDocsView.as_view(url_name="api-schema")), name="api-redoc"),
     path("notifications/", include("notifications.api.urls")),
+    path("crm/", include("crm.api.urls")),
+    path("boards/", include("core.boards.urls")),
 ]

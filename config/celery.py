@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.audit_prune_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # 02:30 every night: recompute every artist's score (interactions age, new audience snapshots)
+    "crm-artist-score-recompute-all": {
+        "task": "crm.tasks.artist_score_recompute_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -145,6 +146,21 @@ class Artist(TimeStamped):
         verbose_name_plural = _("artists")
         indexes = [
             models.Index(fields=["status", "stage_name"]),
+            models.Index(fields=["stage_name", "id"], name="crm_artist_name_idx"),
+            # the sponsor match list's candidate scan (crm.selectors.scoring) reads only these columns
+            models.Index(
+                fields=["status", "score"],
+                include=[
+                    "id",
+                    "stage_name",
+                    "audience_total",
+                    "country",
+                    "audience_regions",
+                    "audience_age_bands",
+                    "brand_safety_flags",
+                ],
+                name="crm_artist_match_idx",
+            ),
             models.Index(fields=["-score"]),
             models.Index(fields=["-audience_total"]),
             GinIndex(fields=["aliases"], name="crm_artist_aliases_gin"),
@@ -341,7 +357,10 @@ class Contact(TimeStamped):
         ordering = ["last_name", "first_name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(models.functions.Lower("email"), name="crm_contact_email_ci")]
+        indexes = [
+            models.Index(models.functions.Lower("email"), name="crm_contact_email_ci"),
+            models.Index(fields=["last_name", "first_name", "id"], name="crm_contact_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sponsor__isnull=True) | Q(artist__isnull=True),
@@ -387,7 +406,7 @@ class Stage(BoardColumn):
     """A column of a pipeline. ``probability`` is the default win probability of its deals."""
 
     class Outcome(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("deal outcome", "Open")
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
@@ -614,6 +633,7 @@ class Interaction(models.Model):
             models.Index(fields=["sponsor", "-occurred_at"]),
             models.Index(fields=["contact", "-occurred_at"]),
             models.Index(fields=["deal", "-occurred_at"]),
+            models.Index(fields=["-occurred_at", "-id"], name="crm_interaction_recent_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PATH_PREFIXES = frozenset({"artist", "channel", "c", "user", "users", "profile", "u"})
 _HANDLE_URL = re.compile(r"^(?:https?://)?(?:www\.)?[^/]+\.[a-z]{2,}/(?:@)?", re.IGNORECASE)
 
 
@@ -26,8 +27,11 @@ def normalize_handle(value: str | None) -> str:
         return ""
     text = str(value).strip()
     text = _HANDLE_URL.sub("", text)
-    text = text.split("?", 1)[0].strip("/").lstrip("@")
-    return text.split("/", 1)[0].lower()
+    segments = [part for part in text.split("?", 1)[0].split("#", 1)[0].split("/") if part]
+    # spotify.com/intl-fr/artist/<id>, youtube.com/channel/<id>, youtube.com/c/<name>, soundcloud…
+    while len(segments) > 1 and (segments[0].lower() in _PATH_PREFIXES or segments[0].lower().startswith("intl-")):
+        segments.pop(0)
+    return segments[0].lstrip("@").lower() if segments else ""
 
 
 def normalize_email(value: str | None) -> str:

@@ -24,7 +24,9 @@ from django.urls import NoReverseMatch, reverse
 Visible = Callable[[Any], bool]
 
 # keys the CRM's own tabs use: a module cannot take them
-RESERVED_KEYS = frozenset({"profile", "deals", "campaigns", "timeline", "analytics", "score", "matches", "activity"})
+RESERVED_KEYS = frozenset(
+    {"profile", "deals", "campaigns", "timeline", "analytics", "score", "matches", "activity"}
+)
 
 
 def _always(user: Any) -> bool:
@@ -56,7 +58,6 @@ _artist_tabs: dict[str, ArtistTab] = {}
 
 def register_artist_tab(
     key: str,
-    *,
     label: str,
     icon: str,
     url_name: str,
@@ -87,3 +88,20 @@ def artist_tabs(user: Any, artist_pk: int) -> list[ShownTab]:
             continue
         shown.append(ShownTab(tab.key, str(tab.label), tab.icon, url))
     return shown
+
+
+# --- live timelines (the hook crm.services.records calls after an interaction or event is written) -------------
+
+
+def interaction_published(*, interaction_id: int) -> None:
+    """Push the new timeline entry to the open pages of the records it belongs to (crm.views.records_live)."""
+    from crm.views.records_live import interaction_published as publish
+
+    publish(interaction_id=interaction_id)
+
+
+def register_live_groups() -> None:
+    """``crm.artist.<pk>``, ``crm.sponsor.<pk>``, ``crm.contact.<pk>``, ``crm.deal.<pk>`` (called by crm.shell)."""
+    from crm.views.records_live import register
+
+    register()

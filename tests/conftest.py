@@ -29,6 +29,16 @@ def totp_code(secret: str, offset: int = 0) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
 
 
+@pytest.fixture(autouse=True)
+def live_publish_unpaused():
+    """A test that made a live publish fail (Redis away on purpose) pauses publishing for a few seconds in its
+    process (core.live.PAUSE_AFTER_FAILURE); the next test starts with the live path open."""
+    import core.live
+
+    core.live._paused_until = 0.0
+    yield
+
+
 @pytest.fixture
 def fresh_cache():
     """allauth keeps rate-limit counters and used TOTP codes in the cache (this worker's own Redis database)."""

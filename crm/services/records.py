@@ -90,7 +90,13 @@ def _create(model: type[models.Model], *, by: Any, action: str, fields: dict[str
     return instance
 
 
+# fields the services derive from others: saved whenever one of their sources is
+DERIVED_FROM = {"normalized_name": ("stage_name", "name", "first_name", "last_name")}
+
+
 def _update(instance: models.Model, *, by: Any, action: str, fields: dict[str, Any]) -> Any:
+    """Save only what changed (plus what derives from it): a concurrent board move of the same deal (stage,
+    position, closed_at) or a score recompute is never overwritten by an edit made from an older page."""
     model = type(instance)
     _check_fields(model, fields)
     m2m = _split_m2m(model, fields)
@@ -98,7 +104,15 @@ def _update(instance: models.Model, *, by: Any, action: str, fields: dict[str, A
         setattr(instance, name, value)
     _normalise(instance)
     instance.full_clean()
-    instance.save()
+    concrete = model._meta.concrete_fields
+    update_fields = {f.name for f in concrete if f.name in fields or f.attname in fields}
+    for derived, sources in DERIVED_FROM.items():
+        if any(source in fields for source in sources) and any(f.name == derived for f in concrete):
+            update_fields.add(derived)
+    if update_fields and any(f.name == "updated_at" for f in concrete):
+        update_fields.add("updated_at")
+    if update_fields:
+        instance.save(update_fields=sorted(update_fields))
     for name, values in m2m.items():
         getattr(instance, name).set(values)
     audit_record(action=action, actor=by, target=instance, data=_audit_data(fields, m2m))
@@ -322,7 +336,7 @@ def deal_create(
     stage = stage or first_open_stage(pipeline)
     _check_stage(pipeline, stage)
     # lock the column so a concurrent move or create cannot take the same position
-    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    list(Stage.objects.select_for_update(of=("self",)).filter(pk=stage.pk).order_by().values_list("pk"))
     fields.update(pipeline=pipeline, stage=stage, title=title, position=_bottom_position(stage))
     if stage.is_closed:
         fields.setdefault("closed_at", timezone.now())
@@ -382,9 +396,9 @@ def _deal_change_pipeline(*, deal: Deal, pipeline: Pipeline, stage: Stage, by: A
 
 @transaction.atomic
 def deal_delete(*, deal: Deal, by: Any) -> None:
-    pipeline_id, stage_id = deal.pipeline_id, deal.stage_id
+    pipeline_id, stage_id, deal_id = deal.pipeline_id, deal.stage_id, deal.pk
     _delete(deal, by=by, action="crm.deal.delete")
-    _board_removed(deal, pipeline_id=pipeline_id, stage_id=stage_id)
+    _board_removed(deal, pipeline_id=pipeline_id, stage_id=stage_id, deal_id=deal_id)
 
 
 def _board_changed(deal: Deal) -> None:
@@ -398,14 +412,14 @@ def _board_changed(deal: Deal) -> None:
         hook(deal=deal)
 
 
-def _board_removed(deal: Deal, *, pipeline_id: int, stage_id: int) -> None:
+def _board_removed(deal: Deal, *, pipeline_id: int, stage_id: int, deal_id: int | None = None) -> None:
     try:
         from crm.services import deals
     except ImportError:  # the board is being built
         return
     hook = getattr(deals, "deal_board_removed", None)
     if hook is not None:
-        hook(deal=deal, pipeline_id=pipeline_id, stage_id=stage_id)
+        hook(deal=deal, pipeline_id=pipeline_id, stage_id=stage_id, deal_id=deal_id or deal.pk)
 
 
 # --- interactions and the timeline ---------------------------------------------------------------------

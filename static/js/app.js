@@ -239,6 +239,23 @@
     })
   );
 
+  // The live socket also carries JSON frames ({"event": …, "data": …}) meant for scripts (live boards), not HTML
+  // to swap: hand them to listeners of the document's `ms:live` event (detail: {event, data}) instead.
+  document.addEventListener("htmx:wsBeforeMessage", (e) => {
+    const message = e.detail && e.detail.message;
+    if (typeof message !== "string" || message.charAt(0) !== "{") return;
+    e.preventDefault();
+    let frame = null;
+    try {
+      frame = JSON.parse(message);
+    } catch (err) {
+      return;
+    }
+    if (frame && frame.event) {
+      document.dispatchEvent(new CustomEvent("ms:live", { detail: { event: frame.event, data: frame.data } }));
+    }
+  });
+
   document.addEventListener("htmx:wsConnecting", () => setLive("connecting"));
   document.addEventListener("htmx:wsOpen", () => setLive("connected"));
   document.addEventListener("htmx:wsClose", (e) => {

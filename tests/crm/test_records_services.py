@@ -169,3 +169,19 @@ def test_campaign_kpis_are_cleaned(manager):
     assert campaign.kpis == [{"name": "Streams", "target": 1000.0, "actual": 250.0}]
     with pytest.raises(ValidationError):
         records.campaign_update(campaign=campaign, by=manager, kpis=[{"name": "x", "target": "lots"}])
+
+
+@pytest.mark.parametrize(
+    "value, handle",
+    [
+        ("https://open.spotify.com/artist/4Z8W4fKeB5YxbusRsdQVPb?si=x", "4z8w4fkeb5yxbusrsdqvpb"),
+        ("https://open.spotify.com/intl-fr/artist/4Z8W4fKeB5Yx", "4z8w4fkeb5yx"),
+        ("https://www.youtube.com/channel/UC123abc", "uc123abc"),
+        ("https://www.youtube.com/@NovaLune", "novalune"),
+        ("https://www.tiktok.com/@nova.lune/video/1", "nova.lune"),
+        ("nova_lune", "nova_lune"),
+        ("", ""),
+    ],
+)
+def test_normalize_handle_of_profile_urls(value, handle):
+    assert normalize.normalize_handle(value) == handle

@@ -28,7 +28,7 @@ def test_register_module_replaces_the_slot_and_marks_the_active_one(clean_regist
     )
     modules = {m.key: m for m in registry.modules_for(AnonymousUser(), current_namespace="dashboard")}
     assert modules["planning"].url == "/search/" and modules["planning"].active
-    assert modules["crm"].url is None and not modules["crm"].active
+    assert modules["streaming"].url is None and not modules["streaming"].active
 
 
 def test_invisible_or_broken_modules_are_left_out(clean_registries):

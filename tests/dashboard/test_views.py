@@ -60,15 +60,14 @@ def test_greeting_by_time_of_day(hour, expected):
 def test_home_shows_coming_soon_cards_for_modules_not_installed(user_client):
     html = user_client.get(reverse("dashboard:home")).content.decode()
     for key, label in [
-        ("crm", "CRM"),
         ("content", "Content"),
         ("planning", "Planning"),
         ("streaming", "Streaming"),
     ]:
         assert f'id="module-{key}"' in html
         assert f"Coming soon: {label}" in html
-    assert "Artists, sponsors, deals" in html
     assert 'id="module-dashboard"' not in html
+    assert 'id="module-crm"' not in html  # installed: a sidebar link and widgets, no placeholder
 
 
 def test_a_failing_widget_shows_an_error_card(user_client, extra_widget):
@@ -109,10 +108,36 @@ def test_shell_context(user_client):
     assert context["unread_count"] == 2
     assert context["live_groups"] == ""
     modules = {m.key: m for m in context["shell_modules"]}
-    assert list(modules)[:5] == ["dashboard", "crm", "content", "planning", "streaming"]
+    # a person without a role does not see the CRM (crm.permissions.can_view_crm)
+    assert list(modules)[:4] == ["dashboard", "content", "planning", "streaming"]
     assert modules["dashboard"].url == reverse("dashboard:home") and modules["dashboard"].active
     assert modules["dashboard"].available and modules["dashboard"].icon
-    assert modules["crm"].url is None and not modules["crm"].available and not modules["crm"].active
+    assert modules["content"].url is None and not modules["content"].available
+
+
+def test_crm_readers_get_the_crm_module_and_its_widgets(client, django_assert_num_queries):
+    client.force_login(UserFactory(roles=["Viewer"]))
+    with django_assert_num_queries(7):  # + pipeline totals, top artists
+        response = client.get(reverse("dashboard:home"))
+    modules = {m.key: m for m in response.context["shell_modules"]}
+    assert list(modules)[:5] == ["dashboard", "crm", "content", "planning", "streaming"]
+    assert modules["crm"].url == reverse("crm:home") and modules["crm"].available and not modules["crm"].active
+    html = response.content.decode()
+    assert 'id="widget-crm-pipelines"' in html and 'id="widget-crm-top-artists"' in html
+    assert "No deals yet" in html
+
+
+def test_the_pipelines_widget_sums_open_deals_and_weights_them(client):
+    from decimal import Decimal
+
+    from tests.crm.factories import DealFactory, sponsorship, stage
+
+    DealFactory(stage=stage(sponsorship(), "Proposal"), value=Decimal("10000"))  # 50 %
+    DealFactory(stage=stage(sponsorship(), "Lead"), value=Decimal("2000"), probability=30)
+    DealFactory(stage=stage(sponsorship(), "Won"), value=Decimal("99999"))  # not open
+    client.force_login(UserFactory(roles=["Viewer"]))
+    html = client.get(reverse("dashboard:home")).content.decode()
+    assert "Sponsorship" in html and "€5,600" in html and "2 open deals, €12,000" in html
 
 
 def test_shell_context_is_empty_for_visitors(rf):

@@ -1,0 +1,137 @@
+"""Reads of every board: the page (first cards of each column, headers over whole columns), the next cards of
+one column ("show more"), the headers under a page's filters. A constant number of queries, whatever the size
+of the board."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .registry import BoardFilter, BoardSpec
+
+
+@dataclass
+class ColumnView:
+    column: Any
+    cards: list[Any]
+    stats: dict
+    has_more: bool
+    prompt: str = ""
+    color: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.column.pk
+
+
+@dataclass
+class BoardView:
+    spec: BoardSpec
+    board: Any
+    columns: list[ColumnView]
+    filter: BoardFilter
+    editable: bool
+    known_ids: list[int] = field(default_factory=list)  # every card of the board, filtered out or not
+
+    @property
+    def known(self) -> str:
+        return " ".join(map(str, self.known_ids))
+
+    @property
+    def card_count(self) -> int:
+        return sum(column.stats.get("count", 0) for column in self.columns)
+
+
+def board_view(
+    *, spec: BoardSpec, board: Any, user: Any, params: Mapping, limit: int | None = None
+) -> BoardView:
+    """What a board page shows to ``user`` under the filters in ``params`` (a QueryDict)."""
+    limit = limit or spec.page_size
+    flt = spec.filter_cards(user, board, params)
+    columns = list(spec.columns(board))
+    every = spec.cards(board)
+    filtered = every.filter(flt.q) if flt.active else every
+    by_column: dict[int, list[Any]] = {column.pk: [] for column in columns}
+    cards = list(
+        spec.prepare_cards(spec.ordered(every.filter(pk__in=_first_cards(spec, filtered, columns, limit))))
+    )
+    spec.attach_columns(cards, columns)
+    for card in cards:
+        by_column.setdefault(getattr(card, spec.column_attname), []).append(card)
+    stats = spec.stats(columns, filtered)
+    for cards in by_column.values():
+        for card in cards[:limit]:
+            card.board_html = spec.render_card(card)
+    views = [
+        ColumnView(
+            column=column,
+            cards=by_column[column.pk][:limit],
+            stats=stats[column.pk],
+            has_more=len(by_column[column.pk]) > limit,
+            prompt=spec.prompt_json(column),
+            color=spec.column_color(column) or "",
+        )
+        for column in columns
+    ]
+    known = list(spec.ordered(every).values_list("pk", flat=True))
+    editable = bool(spec.can_move(user))
+    return BoardView(spec=spec, board=board, columns=views, filter=flt, editable=editable, known_ids=known)
+
+
+def _first_cards(spec: BoardSpec, cards: QuerySet, columns: list[Any], limit: int) -> QuerySet:
+    """The ids of the first ``limit + 1`` cards of each column, as a subquery: one short index scan per column
+    (``(column, position)``) in a ``UNION ALL``, rather than ranking every card of the board with a window."""
+    heads = [
+        cards.filter(**{spec.column_attname: column.pk}).order_by("position", "pk").values("pk")[: limit + 1]
+        for column in columns
+    ]
+    if not heads:
+        return cards.none().values("pk")
+    return heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
+
+
+def column_cards(
+    *,
+    spec: BoardSpec,
+    board: Any,
+    user: Any,
+    column: Any,
+    params: Mapping,
+    after_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Any], bool]:
+    """The next cards of ``column`` under the filters in ``params``: those after card ``after_id`` (when it is
+    still in the column), else from ``offset``. Returns ``(cards, more)``."""
+    limit = limit or spec.page_size
+    flt = spec.filter_cards(user, board, params)
+    qs: QuerySet = spec.cards(board).filter(**{spec.column_attname: column.pk})
+    if flt.active:
+        qs = qs.filter(flt.q)
+    anchor = None
+    if after_id is not None:
+        anchor = qs.filter(pk=after_id).values_list("position", "pk").first()
+    qs = qs.order_by("position", "pk")
+    if anchor is not None:
+        position, pk = anchor
+        qs = qs.filter(Q(position__gt=position) | Q(position=position, pk__gt=pk))
+        page = list(spec.prepare_cards(qs[: limit + 1]))
+    else:
+        page = list(spec.prepare_cards(qs[offset : offset + limit + 1]))
+    spec.attach_columns(page, [column])
+    return page[:limit], len(page) > limit
+
+
+def filtered_stats(
+    *, spec: BoardSpec, board: Any, user: Any, params: Mapping
+) -> tuple[list[Any], dict, BoardFilter]:
+    """The board's columns and their header statistics under the filters in ``params``."""
+    flt = spec.filter_cards(user, board, params)
+    columns = list(spec.columns(board))
+    cards = spec.cards(board)
+    if flt.active:
+        cards = cards.filter(flt.q)
+    return columns, spec.stats(columns, cards), flt
