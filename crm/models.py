@@ -541,7 +541,13 @@ class Deal(TimeStamped, BoardCard):
         verbose_name_plural = _("deals")
         indexes = [
             models.Index(fields=["stage", "position"]),
-            models.Index(fields=["pipeline", "stage"]),
+            # the board (crm.boards): every card id in board order and the column totals, read from the index
+            # alone (it also serves every (pipeline) / (pipeline, stage) lookup the old index did)
+            models.Index(
+                fields=["pipeline", "stage", "position", "id"],
+                include=["value", "probability", "currency"],
+                name="crm_deal_board_idx",
+            ),
             models.Index(fields=["owner"]),
         ]
 

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from .registry import BoardFilter, BoardSpec
 
@@ -35,9 +37,12 @@ class BoardView:
     filter: BoardFilter
     editable: bool
     known_ids: list[int] = field(default_factory=list)  # every card of the board, filtered out or not
+    known_text: str | None = None  # the same ids, already joined by spaces (what board_view gives)
 
     @property
     def known(self) -> str:
+        if self.known_text is not None:
+            return self.known_text
         return " ".join(map(str, self.known_ids))
 
     @property
@@ -76,9 +81,15 @@ def board_view(
         )
         for column in columns
     ]
-    known = list(spec.ordered(every).values_list("pk", flat=True))
+    # every card id of the board, joined by the database: thousands of ids on a big board (won/lost columns)
+    # would otherwise be fetched row by row and joined here
+    known = every.aggregate(
+        ids=StringAgg(Cast("pk", TextField()), " ", order_by=(spec.column_attname, "position", "pk"))
+    )["ids"]
     editable = bool(spec.can_move(user))
-    return BoardView(spec=spec, board=board, columns=views, filter=flt, editable=editable, known_ids=known)
+    return BoardView(
+        spec=spec, board=board, columns=views, filter=flt, editable=editable, known_text=known or ""
+    )
 
 
 def _first_cards(spec: BoardSpec, cards: QuerySet, columns: list[Any], limit: int) -> QuerySet:

@@ -262,7 +262,16 @@ def _options_html(kind: str, bound: Any, options: list[tuple[str, Any, bool]]) -
         "",
         '<label for="{}_{}"><input type="checkbox" name="{}" value="{}" id="{}_{}"{}>{}</label>',
         (
-            (bound.auto_id, i, bound.name, value, bound.auto_id, i, SafeString(" checked") if chosen else "", label)
+            (
+                bound.auto_id,
+                i,
+                bound.name,
+                value,
+                bound.auto_id,
+                i,
+                SafeString(" checked") if chosen else "",
+                label,
+            )
             for i, (value, label, chosen) in enumerate(options)
         ),
     )

@@ -245,18 +245,14 @@ def test_the_last_stage_of_a_pipeline_cannot_be_deleted(manager):
 
 
 def test_structure_changes_tell_the_open_boards_to_reload(manager, django_capture_on_commit_callbacks):
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
     from crm.boards import PIPELINE_BOARD
+    from tests.live.helpers import GroupListener
 
     pipeline = sponsorship()
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(PIPELINE_BOARD.group(pipeline.pk), channel)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        services.stage_update(stage=stage(pipeline, "Lead"), by=manager, name="Leads")
-
-    message = async_to_sync(layer.receive)(channel)
+    # a listener with its own layer and loop: the project's layer stays on the loop the code under test uses
+    with GroupListener(PIPELINE_BOARD.group(pipeline.pk)) as listener:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.stage_update(stage=stage(pipeline, "Lead"), by=manager, name="Leads")
+        messages = listener.messages(wait=2)
+    message = next(m for m in messages if m.get("event") == "board.reload")
     assert message["event"] == "board.reload" and message["data"]["board_id"] == pipeline.pk
