@@ -63,27 +63,10 @@ def list_queryset(*, state: ListState) -> QuerySet:
     return queryset.order_by(*state.ordering)
 
 
-class NearbyPaginator(Paginator):
-    """``page_range`` holds only the numbers components/pagination.html can show (first two, current ±2, last
-    two), so a 400-page list does not loop 400 times per render; the links drawn are the same."""
-
-    current: int = 1
-
-    @property
-    def page_range(self) -> list[int]:
-        last, current = self.num_pages, self.current
-        return sorted({n for n in (1, 2, last - 1, last, *range(current - 2, current + 3)) if 1 <= n <= last})
-
-    def get_page(self, number: Any) -> Page:
-        page = super().get_page(number)
-        self.current = page.number
-        return page
-
-
 def list_page(*, state: ListState) -> Page:
     """The page of rows the list shows; related rows (genres, tags, managers…) are fetched for that page only."""
     queryset = list_queryset(state=state)
-    page = NearbyPaginator(queryset, state.per_page).get_page(state.page_number)
+    page = Paginator(queryset, state.per_page).get_page(state.page_number)
     rows = list(page.object_list)
     prefetch_related_objects(rows, *state.prefetch)
     page.object_list = rows
