@@ -59,7 +59,7 @@ def test_quick_add_on_an_artist_shows_live_in_a_second_browser(signed_in_page, m
     expect(live).to_contain_text("by Léa Roussel")
     entry = Interaction.objects.get(summary__startswith="Studio visit")
     assert entry.artist_id == agency.artist.pk and entry.author_id == manager.pk
-    assert writer.locator(f"#interaction-{entry.pk}").count() == 1  # the live copy did not double it
+    expect(writer.locator(f"#interaction-{entry.pk}")).to_have_count(1)  # the live copy does not double it
     screenshot(reader, "crm-artist-timeline-live")
 
 
