@@ -37,10 +37,47 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 # CRM (crm.permissions): Viewer and Producer read, Manager writes; scoring settings stay the Admin's.
 _CRM_MODELS = [
-    "tag", "genre", "artist", "socialprofile", "audiencesnapshot", "sponsor", "contact", "pipeline", "stage",
-    "campaign", "deal", "interaction", "savedview", "importjob",
+    "tag",
+    "genre",
+    "artist",
+    "socialprofile",
+    "audiencesnapshot",
+    "sponsor",
+    "contact",
+    "pipeline",
+    "stage",
+    "campaign",
+    "deal",
+    "interaction",
+    "savedview",
+    "importjob",
 ]
 for _model in _CRM_MODELS:
     ROLE_PERMISSIONS[MANAGER] += [f"crm.{verb}_{_model}" for verb in ("add", "change", "delete", "view")]
     ROLE_PERMISSIONS[PRODUCER].append(f"crm.view_{_model}")
     ROLE_PERMISSIONS[VIEWER].append(f"crm.view_{_model}")
+
+# Planning (planning.permissions): Admin, Manager and Producer plan; Streamer and Viewer read. Board roles
+# (owner / editor / viewer) narrow this per board.
+_PLANNING_MODELS = [
+    "board",
+    "boardmembership",
+    "column",
+    "label",
+    "task",
+    "tasklink",
+    "comment",
+    "attachment",
+    "event",
+    "checklistitem",
+    "remindersettings",
+    "remindersent",
+    "calendarfeed",
+]
+for _model in _PLANNING_MODELS:
+    for _role in (MANAGER, PRODUCER):
+        ROLE_PERMISSIONS[_role] += [
+            f"planning.{verb}_{_model}" for verb in ("add", "change", "delete", "view")
+        ]
+    ROLE_PERMISSIONS[STREAMER].append(f"planning.view_{_model}")
+    ROLE_PERMISSIONS[VIEWER].append(f"planning.view_{_model}")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("crm/", include("crm.urls")),
+    path("planning/", include("planning.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("jsi18n/", CachedJavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "dashboard",
     "crm",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Planning's events: what it registers with the shell (owned by helper EVENTS)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,3 @@
+"""Planning pages: boards (owned by helper BOARDS)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning pages: calendar (owned by helper CALENDAR)."""
+
+urlpatterns: list = []

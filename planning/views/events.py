@@ -1,0 +1,3 @@
+"""Planning pages: events (owned by helper EVENTS)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning pages: reminders (owned by helper REMINDERS)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Planning pages: tasks (owned by helper TASKS)."""
+
+urlpatterns: list = []
