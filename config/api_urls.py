@@ -1,6 +1,7 @@
 """Every API URL, under /api/. An app adds its API with one include (its api/urls.py holds a SimpleRouter):
 
     path("crm/", include("crm.api.urls")),
+    path("planning/", include("planning.api.urls")),
 
 /api/ (``api-root``) lists every endpoint below that takes no argument.
 """
@@ -25,5 +26,6 @@ urlpatterns = [
     path("redoc/", login_required(RedocDocsView.as_view(url_name="api-schema")), name="api-redoc"),
     path("notifications/", include("notifications.api.urls")),
     path("crm/", include("crm.api.urls")),
+    path("planning/", include("planning.api.urls")),
     path("boards/", include("core.boards.urls")),
 ]

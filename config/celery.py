@@ -27,4 +27,14 @@ app.conf.beat_schedule = {
         "task": "crm.tasks.artist_score_recompute_all_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # every minute: Planning's deadline and event reminders now due (each sent once: planning.services.reminders)
+    "planning-reminders": {
+        "task": "planning.tasks.reminders_due_task",
+        "schedule": crontab(minute="*"),
+    },
+    # every 15 minutes: Planning's daily digests of overdue tasks, at each person's hour in their time zone
+    "planning-digest": {
+        "task": "planning.tasks.digest_due_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }

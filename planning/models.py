@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.boards.models import BoardCard, BoardColumn
@@ -83,7 +84,7 @@ class BoardMembership(models.Model):
     """A person's role on one board: owner (settings, columns, members), editor (tasks), viewer (reads)."""
 
     class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
+        OWNER = "owner", pgettext_lazy("board role", "Owner")
         EDITOR = "editor", _("Editor")
         VIEWER = "viewer", _("Viewer")
 

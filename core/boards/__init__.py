@@ -41,6 +41,12 @@ Declaring a new board (Planning's Kanban, for instance)
    contains the board), then ``{% include "boards/board.html" %}`` and ``{% include "boards/dialogs.html" %}``,
    load ``vendor/sortablejs/Sortable.min.js``, ``js/boards.js`` and ``css/boards.css``, and put
    ``board.<key>.<pk>`` in the ``live_groups`` block.
+   Optional: ``can_move_board=(user, board) -> bool`` (dragging offered on this board: board roles),
+   ``column_top_template`` (under each header, with the page's context: a quick-add field; live frames leave it
+   alone), ``lanes={"assignee": BoardLanes(label, lanes=(board, cards) -> [(value, label)], value=card -> str)}``:
+   swimlanes as a view option (``?lanes=assignee``): a row of headers, then per lane one sortable list per
+   column; cards carry ``data-lane-<key>``, Sortable groups are per lane (a drag changes the column, never the
+   lane; its anchors are its neighbours in the lane cell), live frames deal each column's order into the lanes.
 4. Writes outside a move call ``services.card_changed(spec, card, created=…, previous_column_id=…)`` and
    ``services.card_removed(spec, card)`` (before ``delete()``) inside their transaction, and
    ``services.board_reload(spec, board)`` after changing the columns: open boards follow live.

@@ -62,6 +62,22 @@ class BoardFilter:
         return urlencode({name: str(value) for name, value in self.params.items()})
 
 
+@dataclass
+class BoardLanes:
+    """A swimlane option of a board (the page's ``?lanes=<key>``): rows of lanes, each holding every column.
+
+    ``lanes(board, cards) -> [(value, label), …]`` the lanes in order (``cards``: the board's cards under the
+    page's filters, to list only the lanes in use); ``value(card) -> str`` the lane a card sits in (one lane
+    per card: e.g. a task with several assignees goes in its first assignee's). Cards carry their value of each
+    option as ``data-lane-<key>``, so live frames put arriving cards in their lane. A drag stays inside its lane
+    (it changes the column, not the lane); the move endpoint gets the neighbours of the card in its lane cell.
+    """
+
+    label: Any
+    lanes: Callable[[Any, QuerySet], list[tuple[str, str]]]
+    value: Callable[[Any], str]
+
+
 def _no_filter(user: Any, board: Any, params: Mapping) -> BoardFilter:
     return BoardFilter()
 
@@ -101,6 +117,11 @@ class BoardSpec:
       the board attaches the column objects it already has, see ``attach_columns``).
     - ``column_prompt(column) -> dict | None``: ask before dropping into it, e.g. ``{"field": "lost_reason",
       "title": …, "label": …, "submit": …, "required": True}`` (``field`` must be in ``move_fields``).
+    - ``can_move_board(user, board) -> bool``: whether the page offers dragging on this board (default:
+      ``can_move(user)``); the move itself is still decided per card by ``can_move``.
+    - ``column_top_template``: rendered under each column's header with the page's context plus ``column``
+      (e.g. a quick-add field); unlike the header it is not replaced by live frames.
+    - ``lanes``: ``{key: BoardLanes}``, the swimlane options of the board (``?lanes=<key>``).
     """
 
     key: str
@@ -123,6 +144,10 @@ class BoardSpec:
     prepare_cards: Callable[[QuerySet], QuerySet] = _same
     column_prompt: Callable[[Any], dict | None] = field(default=lambda column: None)
     column_color: Callable[[Any], str] = field(default=lambda column: "")
+    can_move_board: Callable[..., bool] | None = None
+    column_top_template: str = ""
+    lanes: dict[str, BoardLanes] = field(default_factory=dict)
+    lane_limit: int = 200  # cards of each column shown in swimlanes (no "show more" there)
     move_fields: tuple[str, ...] = ()
     # how columns are ordered on the board (default: the column model's ordering)
     column_ordering: tuple[str, ...] = ()
@@ -232,6 +257,9 @@ class BoardSpec:
         else:
             inner = mark_safe(render_to_string(self.card_template, {"card": card}).strip())  # noqa: S308
         attrs = "".join(f' data-f-{name}="{escape(value)}"' for name, value in self.attrs(card).items())
+        attrs += "".join(
+            f' data-lane-{name}="{escape(str(lane.value(card)))}"' for name, lane in self.lanes.items()
+        )
         label = _escaped_label(self.move_label, translation.get_language())
         return mark_safe(  # noqa: S308 (attribute names are checked identifiers, every value is escaped)
             f'<article class="board-card" data-card="{int(card.pk)}"{attrs} role="listitem" tabindex="-1">'
@@ -252,6 +280,11 @@ class BoardSpec:
         return json.dumps(
             {key: str(value) if not isinstance(value, bool) else value for key, value in prompt.items()}
         )
+
+    def editable(self, user: Any, board: Any) -> bool:
+        if self.can_move_board is not None:
+            return bool(self.can_move_board(user, board))
+        return bool(self.can_move(user))
 
     def message(self, name: str, default: Any) -> str:
         return str(getattr(self, f"{name}_message", None) or default)

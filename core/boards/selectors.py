@@ -30,6 +30,23 @@ class ColumnView:
 
 
 @dataclass
+class LaneCell:
+    column: ColumnView
+    cards: list[Any]
+
+
+@dataclass
+class LaneView:
+    value: str
+    label: str
+    cells: list[LaneCell]
+
+    @property
+    def count(self) -> int:
+        return sum(len(cell.cards) for cell in self.cells)
+
+
+@dataclass
 class BoardView:
     spec: BoardSpec
     board: Any
@@ -38,6 +55,8 @@ class BoardView:
     editable: bool
     known_ids: list[int] = field(default_factory=list)  # every card of the board, filtered out or not
     known_text: str | None = None  # the same ids, already joined by spaces (what board_view gives)
+    lane_key: str = ""  # the swimlane option in effect ("" for none)
+    lanes: list[LaneView] = field(default_factory=list)
 
     @property
     def known(self) -> str:
@@ -53,8 +72,12 @@ class BoardView:
 def board_view(
     *, spec: BoardSpec, board: Any, user: Any, params: Mapping, limit: int | None = None
 ) -> BoardView:
-    """What a board page shows to ``user`` under the filters in ``params`` (a QueryDict)."""
-    limit = limit or spec.page_size
+    """What a board page shows to ``user`` under the filters in ``params`` (a QueryDict); with
+    ``params["lanes"]`` one of the spec's ``lanes``, the cards also go in swimlanes (``lane_limit`` per column)."""
+    lane_key = params.get("lanes") or "" if params else ""
+    if lane_key not in spec.lanes:
+        lane_key = ""
+    limit = limit or (spec.lane_limit if lane_key else spec.page_size)
     flt = spec.filter_cards(user, board, params)
     columns = list(spec.columns(board))
     every = spec.cards(board)
@@ -86,10 +109,37 @@ def board_view(
     known = every.aggregate(
         ids=StringAgg(Cast("pk", TextField()), " ", order_by=(spec.column_attname, "position", "pk"))
     )["ids"]
-    editable = bool(spec.can_move(user))
-    return BoardView(
+    editable = spec.editable(user, board)
+    view = BoardView(
         spec=spec, board=board, columns=views, filter=flt, editable=editable, known_text=known or ""
     )
+    if lane_key:
+        view.lane_key = lane_key
+        view.lanes = _lanes(spec.lanes[lane_key], board, filtered, views)
+    return view
+
+
+def _lanes(option: Any, board: Any, cards: QuerySet, columns: list[ColumnView]) -> list[LaneView]:
+    """The cards of ``columns`` distributed in the lanes of ``option`` (a card whose lane is not listed goes in
+    a lane of its own at the end, so none is lost)."""
+    lanes = [
+        LaneView(value=str(value), label=str(label), cells=[]) for value, label in option.lanes(board, cards)
+    ]
+    by_value = {lane.value: lane for lane in lanes}
+    placed: dict[str, dict[int, list[Any]]] = {lane.value: {} for lane in lanes}
+    for column in columns:
+        for card in column.cards:
+            value = str(option.value(card))
+            if value not in by_value:
+                by_value[value] = LaneView(value=value, label=value, cells=[])
+                lanes.append(by_value[value])
+                placed[value] = {}
+            placed[value].setdefault(column.pk, []).append(card)
+    for lane in lanes:
+        lane.cells = [
+            LaneCell(column=column, cards=placed[lane.value].get(column.pk, [])) for column in columns
+        ]
+    return lanes
 
 
 def _first_cards(spec: BoardSpec, cards: QuerySet, columns: list[Any], limit: int) -> QuerySet:

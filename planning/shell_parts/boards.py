@@ -1,5 +1,8 @@
-"""Planning's boards: what it registers with the shell (owned by helper BOARDS)."""
+"""Planning's boards: what it registers with the shell (owned by helper BOARDS): the Kanban board spec
+(``planning.kanban`` on core.boards, with its live group family ``board.planning.kanban.<pk>``)."""
 
 
 def register() -> None:
-    pass
+    from planning.boards import register_boards
+
+    register_boards()

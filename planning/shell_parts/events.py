@@ -1,5 +1,8 @@
-"""Planning's events: what it registers with the shell (owned by helper EVENTS)."""
+"""Planning's events: what it registers with the shell (owned by helper EVENTS): the events in the global
+search."""
 
 
 def register() -> None:
-    pass
+    from planning import search
+
+    search.register()

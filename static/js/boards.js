@@ -5,7 +5,10 @@
  *                           data-board-filters (JSON conditions), data-board-known (every card id of the board),
  *                           data-board-editable ("true" when the user may move cards)
  *   [data-board-column=id]  data-version (order version), data-count, data-color, data-board-prompt (JSON)
- *   [data-board-cards]      the sortable list;  [data-card=id] a card (data-f-* filter attributes)
+ *   [data-board-cards]      the sortable list (data-column=id);  [data-card=id] a card (data-f-* filter attributes)
+ *   data-board-lane=key     swimlanes: the columns hold only their header; each lane row has one list per column
+ *                           ([data-board-cards][data-column][data-lane]) and cards carry data-lane-<key>; a drag
+ *                           stays in its lane, live orders are dealt into the lanes by that attribute
  *
  * Moves are optimistic: the card moves at once, then POST {card, column, after, before, ...extra}; on an error
  * the server's message is shown and the board is fetched again. Live frames (app.js turns JSON frames into
@@ -83,6 +86,7 @@
       } catch (err) {
         this.filters = [];
       }
+      this.laneKey = el.dataset.boardLane || "";
       this.known = new Set((el.dataset.boardKnown || "").split(" ").filter(Boolean).map(Number));
       this.busy = 0; // a drag or a dialog in progress: live frames wait
       this.queue = [];
@@ -114,12 +118,30 @@
       return this.el.querySelector('[data-board-column="' + String(id) + '"]');
     }
 
-    list(column) {
-      return column.querySelector("[data-board-cards]");
+    /* The sortable lists of a column: one, or one per lane. */
+    lists(column) {
+      if (!this.laneKey) return [column.querySelector("[data-board-cards]")];
+      return Array.from(this.el.querySelectorAll('[data-board-cards][data-column="' + column.dataset.boardColumn + '"]'));
+    }
+
+    /* The list a card of this column goes in (its lane's cell with swimlanes); null when its lane is not shown. */
+    list(column, card) {
+      if (!this.laneKey) return column.querySelector("[data-board-cards]");
+      const lane = card ? card.getAttribute("data-lane-" + this.laneKey) || "" : null;
+      const cells = this.lists(column);
+      if (lane === null) return cells[0] || null;
+      return cells.find((cell) => cell.dataset.lane === lane) || null;
+    }
+
+    columnOf(list) {
+      if (!list) return null;
+      return list.closest("[data-board-column]") || this.column(list.dataset.column);
     }
 
     cards(column) {
-      return Array.from(this.list(column).querySelectorAll(":scope > [data-card]"));
+      const found = [];
+      this.lists(column).forEach((list) => list && list.querySelectorAll(":scope > [data-card]").forEach((card) => found.push(card)));
+      return found;
     }
 
     cardMap() {
@@ -171,9 +193,11 @@
 
     /* -------------------------------------------------------------- dragging */
     wireSortable() {
-      this.columns().forEach((column) => {
-        const sortable = window.Sortable.create(this.list(column), {
-          group: "board-" + this.key + "-" + this.id,
+      this.el.querySelectorAll("[data-board-cards]").forEach((list) => {
+        // with swimlanes, one group per lane: a card changes column, never lane
+        const lane = this.laneKey ? "-lane-" + (list.dataset.lane || "") : "";
+        const sortable = window.Sortable.create(list, {
+          group: "board-" + this.key + "-" + this.id + lane,
           draggable: "[data-card]",
           filter: "[data-board-move]",
           preventOnFilter: false,
@@ -210,8 +234,8 @@
 
     async dropped(evt) {
       const card = evt.item;
-      const from = evt.from.closest("[data-board-column]");
-      const to = evt.to.closest("[data-board-column]");
+      const from = this.columnOf(evt.from);
+      const to = this.columnOf(evt.to);
       if (!card || !to || (evt.from === evt.to && evt.oldIndex === evt.newIndex)) return;
       const putBack = () => {
         card.remove();
@@ -347,6 +371,7 @@
     /* Put the column's cards in `order` (every card id of the column at that version). Returns true when the
        order names a card this page never saw (a frame went missing): the caller fetches the board again. */
     reorder(column, order, incoming, map) {
+      if (this.laneKey) return this.reorderLanes(column, order, incoming, map);
       const list = this.list(column);
       const wanted = new Set(order.map(Number));
       this.cards(column).forEach((el) => {
@@ -385,12 +410,58 @@
       return unknown;
     }
 
+    /* Swimlanes: the column's order dealt into its lane cells by each card's data-lane-<key>. A card whose lane
+       is not on the page (a new assignee) makes the page fetch the board again (returns true). */
+    reorderLanes(column, order, incoming, map) {
+      const wanted = new Set(order.map(Number));
+      this.cards(column).forEach((el) => {
+        if (!wanted.has(Number(el.dataset.card)) && !el.classList.contains("board-card-chosen")) el.remove();
+      });
+      let unknown = false;
+      const previous = new Map(); // cell -> last card placed
+      order.forEach((rawId) => {
+        const id = Number(rawId);
+        let el = map.get(id);
+        const card = incoming.get(id);
+        if (card) {
+          // its lane may have changed (a new first assignee): build it afresh from the frame
+          this.known.add(id);
+          if (!this.matches(card.attrs)) {
+            if (el) el.remove();
+            return;
+          }
+          const fresh = this.build(pick(card.html));
+          if (!fresh) return;
+          if (el && el.classList.contains("board-card-chosen")) return;
+          if (el) el.remove();
+          el = fresh;
+          map.set(id, el);
+        } else if (!el || !el.isConnected) {
+          if (!this.known.has(id)) unknown = true;
+          return;
+        }
+        const cell = this.list(column, el);
+        if (!cell) {
+          unknown = true;
+          return;
+        }
+        const last = previous.get(cell);
+        if (last) {
+          if (last.nextElementSibling !== el) last.after(el);
+        } else if (cell.firstElementChild !== el) {
+          cell.prepend(el);
+        }
+        previous.set(cell, el);
+      });
+      return unknown;
+    }
+
     updateMore(column) {
       if (!column) return;
       const button = column.querySelector("[data-board-more]");
       const cards = this.cards(column);
       const count = Number(column.dataset.count || 0);
-      const more = count > cards.length;
+      const more = !this.laneKey && count > cards.length; // swimlanes show up to the page's limit, no "more"
       if (button) button.hidden = !more;
       column.classList.toggle("is-empty", cards.length === 0);
       if (!this.observer) return;
@@ -405,7 +476,7 @@
 
     /* The last card of a column came into view: load the next ones, as if "Show more" was pressed. */
     autoMore(card) {
-      const column = card.closest("[data-board-column]");
+      const column = this.columnOf(card.parentElement);
       const button = column && column.querySelector("[data-board-more]");
       if (!button || button.hidden || button.disabled || this.busy > 0) return;
       this.showMore(column, button);
@@ -434,7 +505,7 @@
       if (!fresh || !this.el.isConnected) return;
       const scroller = this.el.querySelector(".board-columns");
       const left = scroller ? scroller.scrollLeft : 0;
-      const tops = new Map(this.columns().map((c) => [c.dataset.boardColumn, this.list(c).scrollTop]));
+      const tops = new Map(this.columns().map((c) => [c.dataset.boardColumn, (this.list(c) || {}).scrollTop || 0]));
       const focused = document.activeElement && this.el.contains(document.activeElement) ? document.activeElement.closest("[data-card]") : null;
       this.destroy();
       this.el.replaceWith(fresh);
@@ -443,7 +514,7 @@
       if (newScroller) newScroller.scrollLeft = left;
       board.columns().forEach((c) => {
         const top = tops.get(c.dataset.boardColumn);
-        if (top) board.list(c).scrollTop = top;
+        if (top && board.list(c)) board.list(c).scrollTop = top;
       });
       if (focused) {
         const again = fresh.querySelector('[data-card="' + focused.dataset.card + '"] [data-board-move]');
@@ -523,8 +594,8 @@
 
     /* A move chosen from the menu (keyboard-friendly): move the element, then the same request as a drop. */
     menuMove(card, to, where) {
-      const from = card.closest("[data-board-column]");
-      const list = this.list(to);
+      const from = this.columnOf(card.parentElement);
+      const list = this.list(to, card) || card.parentElement;
       const oldList = card.parentElement;
       const oldNext = card.nextElementSibling;
       const putBack = () => {
@@ -653,7 +724,7 @@
     }
     closeMenu(false);
     const card = button.closest("[data-card]");
-    const here = card.closest("[data-board-column]");
+    const here = board.columnOf(card.parentElement);
     const menu = document.createElement("div");
     menu.className = "dropdown-menu show board-move-menu";
     menu.setAttribute("role", "menu");
