@@ -11,8 +11,11 @@ one shape; a move answers 404 ``card_gone``, 409 ``card_elsewhere`` / ``stale``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -33,6 +36,25 @@ class BoardConflict(exceptions.APIException):
     status_code = 409
     default_code = "conflict"
     default_detail = _("The board changed meanwhile.")
+
+
+@contextmanager
+def board_errors(*, column_field: str = "column") -> Iterator[None]:
+    """A move's refusals in the API's words, for every endpoint that moves cards (this one, the CRM's deal
+    ``move`` action, Planning's task ``move`` action): a deleted card is 404, a board that changed meanwhile
+    409, and a board's "column" error is reported on the API's own name for it (a deal's ``stage``)."""
+    try:
+        yield
+    except BoardMoveError as error:
+        if error.status == 404:
+            raise exceptions.NotFound(error.message, code=error.code) from None
+        raise BoardConflict(error.message, code=error.code) from None
+    except ValidationError as error:
+        if column_field != "column" and hasattr(error, "error_dict") and "column" in error.error_dict:
+            fields = dict(error.error_dict)
+            fields[column_field] = fields.pop("column")
+            raise ValidationError(fields) from None
+        raise
 
 
 class MoveInputSerializer(serializers.Serializer):
@@ -133,7 +155,7 @@ class BoardMoveApi(BoardApi):
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         extra = {name: _text(request.data.get(name)) for name in spec.move_fields if name in request.data}
-        try:
+        with board_errors():
             outcome = services.card_move(
                 spec=spec,
                 card_id=values["card"],
@@ -144,9 +166,6 @@ class BoardMoveApi(BoardApi):
                 by=request.user,
                 extra=extra,
             )
-        except BoardMoveError as error:
-            exc = exceptions.NotFound(error.message, code=error.code) if error.status == 404 else None
-            raise exc or BoardConflict(error.message, code=error.code) from None
         return Response({**outcome.data, "changed": outcome.changed})
 
 

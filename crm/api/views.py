@@ -6,11 +6,7 @@ Lists take the web lists' filters (``q`` searches names without caring for accen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +18,7 @@ from rest_framework.response import Response
 
 from core.api.errors import ErrorSerializer
 from core.api.permissions import predicate_permission
-from core.boards.exceptions import BoardMoveError
+from core.boards.api import board_errors
 from crm import filters as list_filters
 from crm.models import (
     Artist,
@@ -359,32 +355,6 @@ class StageViewSet(ServiceCreateMixin, CrmViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class BoardConflict(exceptions.APIException):
-    """A move the board refused because it changed meanwhile (409) or the deal is gone (404)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, error: BoardMoveError):
-        super().__init__(detail=str(error.message), code=error.code)
-        self.status_code = error.status
-
-
-@contextmanager
-def board_errors() -> Iterator[None]:
-    """The board's refusals in the API's words: its "column" is a deal's "stage"; conflicts are 404/409."""
-    try:
-        yield
-    except BoardMoveError as error:
-        raise BoardConflict(error) from None
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "column" in error.error_dict:
-            fields = dict(error.error_dict)
-            fields["stage"] = fields.pop("column")
-            raise ValidationError(fields) from None
-        raise
-
-
 @crud_schema(
     tag="crm deals",
     noun="deal",
@@ -443,7 +413,7 @@ class DealViewSet(ServiceModelViewSet):
     def move(self, request: Request, pk=None) -> Response:
         deal = self.get_object()
         data = self.validated(inputs.DealMoveSerializer)
-        with board_errors():
+        with board_errors(column_field="stage"):
             deal_move(
                 deal_id=deal.pk,
                 stage_id=data["stage"],
@@ -455,7 +425,7 @@ class DealViewSet(ServiceModelViewSet):
         return self.answer(deal)
 
     def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
-        with board_errors():
+        with board_errors(column_field="stage"):
             return super().update(request, *args, partial=partial, **kwargs)
 
 

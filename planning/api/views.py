@@ -8,8 +8,6 @@ board move's conflicts are 404 / 409 (the same answers as the board's own move e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -25,7 +23,7 @@ from rest_framework.views import APIView
 
 from core.api.errors import ErrorSerializer
 from core.api.permissions import predicate_permission
-from core.boards.exceptions import BoardMoveError
+from core.boards.api import board_errors
 from core.boards.registry import get_board_spec
 from core.boards.services import card_move
 from crm.api.base import ERRORS, INVALID, NOT_FOUND, CrmViewSet, crud_schema
@@ -287,25 +285,6 @@ class ColumnViewSet(PlanningViewSet):
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------
-
-
-class BoardConflict(exceptions.APIException):
-    """A move the board refused because it changed meanwhile (409) or the task is gone (404)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, error: BoardMoveError):
-        super().__init__(detail=str(error.message), code=error.code)
-        self.status_code = error.status
-
-
-@contextmanager
-def board_errors() -> Iterator[None]:
-    try:
-        yield
-    except BoardMoveError as error:
-        raise BoardConflict(error) from None
 
 
 @crud_schema(
