@@ -9,6 +9,7 @@ publications, live shows) register theirs the same way, from their ``shell.regis
         items=show_items,                         # (user, start, end, params) -> list[CalendarItem]
         move=show_move,                           # optional (user, item_id, start, end, all_day) -> CalendarItem
         can_move=can_run_shows,                   # optional (user) -> bool
+        feed_props=("venue", "artists"),          # optional: the ``extra`` keys the page reads (None: all)
     ))
 
 ``items`` answers every item overlapping ``[start, end)`` (aware datetimes, UTC) that ``user`` may see, in a
@@ -59,6 +60,9 @@ class CalendarSource:
     move: Callable[..., CalendarItem] | None = None
     can_move: Callable[[Any], bool] = field(default=lambda user: False)
     order: int = 100
+    # the keys of ``CalendarItem.extra`` the calendar page reads (its extendedProps; None: all of them): the
+    # feed of a month holds ~2,000 items, the rest stays for the API and the server's own readers
+    feed_props: tuple[str, ...] | None = None
 
 
 _sources: dict[str, CalendarSource] = {}

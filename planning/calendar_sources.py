@@ -44,11 +44,10 @@ KIND_COLORS = {
     "other": "#6c757d",
 }
 DONE_COLOR = "#adb5bd"
-# what a task item reads (the description, often long Markdown, stays in the database)
-TASK_FIELDS = (
-    *("pk", "title", "start_at", "due_at", "all_day", "priority", "completed_at", "recurrence"),
-    "column_id",
-)
+# what the calendar page (static/js/planning-calendar.js: the tooltip, the scope question of a series) reads of
+# an item's ``extra``; the rest (due, done, priority…) is for the API and the dashboard's "Coming up"
+TASK_PROPS = ("board", "column", "people")
+EVENT_PROPS = ("kind", "kindLabel", "status", "statusLabel", "recurring", "venue", "artists", "people")
 
 
 # --- shared helpers ------------------------------------------------------------------------------------------
@@ -137,11 +136,24 @@ def _task_query(user: Any, start: datetime, end: datetime, params: Mapping | Non
     boards = ids(values(params, "board"))
     if boards:
         qs = qs.filter(board_id__in=boards)
-    return (
-        qs.select_related("board", "column")
-        .only(*TASK_FIELDS, "board", "column__name")  # the whole board: permission checks read it
-        .order_by("due_at", "pk")
-    )
+    # values, not models: a month holds ~1,000 tasks, and building them (with board and column) costs 3x more
+    return qs.order_by("due_at", "pk").values_list(*TASK_ROW)
+
+
+# one task of the feed, as ``_task_query`` reads it (the board: what its permission check reads)
+TASK_ROW = (
+    *("pk", "title", "start_at", "due_at", "all_day", "priority", "completed_at", "recurrence"),
+    *("board_id", "board__name", "board__visibility", "board__archived", "column__name"),
+)
+
+
+class _Board:
+    """What ``permissions.can_edit_board`` reads of a board (``pk``, ``visibility``, ``archived``)."""
+
+    __slots__ = ("archived", "name", "pk", "visibility")
+
+    def __init__(self, pk: int, name: str, visibility: str, archived: bool) -> None:
+        self.pk, self.name, self.visibility, self.archived = pk, name, visibility, archived
 
 
 def choice_labels() -> dict[str, dict]:
@@ -160,65 +172,104 @@ def choice_labels() -> dict[str, dict]:
 
 
 def names_by(through: Any, owner_field: str, ids: list[int], *, person: str) -> dict[int, list[str]]:
-    """``{owner id: [names]}`` from a many-to-many table in one query (values, not model instances: a
-    prefetch builds a queryset per row, too slow for a month of 2,000 items). ``person``: "user" or
-    "artist"."""
+    """``{owner id: [names]}`` from a many-to-many table in one query. ``person``: "user" (full name, else
+    e-mail) or "artist" (stage name). Plain SQL with the ids as one array parameter: a month holds ~1,000
+    owners, and the ORM's ``__in`` (one parameter each) then values rows costs several times more."""
     if not ids:
         return {}
-    found: dict[int, list[str]] = {}
-    if person == "artist":
-        rows = through.objects.filter(**{f"{owner_field}__in": ids}).values_list(
-            owner_field, "artist__stage_name"
-        )
-        for owner, name in rows.order_by("artist__stage_name", "artist_id"):
-            found.setdefault(owner, []).append(name)
-        return found
-    rows = through.objects.filter(**{f"{owner_field}__in": ids}).values_list(
-        owner_field, "user__first_name", "user__last_name", "user__email"
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    meta = through._meta
+    owner = quote(meta.get_field(owner_field).column)
+    link = meta.get_field(person)
+    other = link.related_model._meta
+    columns = ("stage_name",) if person == "artist" else ("first_name", "last_name", "email")
+    selected = ", ".join(f"p.{quote(other.get_field(c).column)}" for c in columns)
+    order = ", ".join(f"p.{quote(other.get_field(c).column)}" for c in columns[:2])
+    sql = (  # identifiers from the models' metadata, quoted; the ids: one parameter
+        f"SELECT t.{owner}, {selected} FROM {quote(meta.db_table)} t "  # noqa: S608
+        f"JOIN {quote(other.db_table)} p ON p.{quote(other.pk.column)} = t.{quote(link.column)} "
+        f"WHERE t.{owner} = ANY(%s) ORDER BY {order}, t.{quote(link.column)}"
     )
-    for owner, first, last, email in rows.order_by("user__first_name", "user__last_name", "user_id"):
-        found.setdefault(owner, []).append(f"{first} {last}".strip() or email)
+    found: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ids)])
+        rows = cursor.fetchall()
+    if person == "artist":
+        for pk, name in rows:
+            found.setdefault(pk, []).append(name)
+        return found
+    for pk, first, last, email in rows:
+        found.setdefault(pk, []).append(f"{first} {last}".strip() or email)
     return found
 
 
 def task_item(
     task: Any, *, editable: bool, labels: dict | None = None, people: list[str] | None = None
 ) -> CalendarItem:
-    """One task as a calendar item: start → due when it has both, else a point on its one date."""
-    labels = labels or choice_labels()
+    """One task (a model instance) as a calendar item: start → due when it has both, else a point on its
+    one date."""
     if people is None:
         people = [u.get_full_name() or u.email for u in task.assignees.all()]
-    first = task.start_at or task.due_at
-    last = task.due_at if task.start_at and task.due_at else None
-    if task.all_day:
-        zone = site_zone()
+    return _task_item(
+        (task.pk, task.title, task.start_at, task.due_at, task.all_day, task.priority, task.completed_at),
+        recurring=bool(task.recurrence),
+        board=task.board.name,
+        column=task.column.name,
+        editable=editable,
+        labels=labels or choice_labels(),
+        people=people,
+        zone=site_zone(),
+        url=_url_pattern("planning:task-panel"),
+    )
+
+
+def _task_item(
+    row: tuple,
+    *,
+    recurring: bool,
+    board: str,
+    column: str,
+    editable: bool,
+    labels: dict,
+    people: list[str],
+    zone: zoneinfo.ZoneInfo,
+    url: str,
+) -> CalendarItem:
+    pk, title, start_at, due_at, all_day, priority, completed_at = row
+    first = start_at or due_at
+    last = due_at if start_at and due_at else None
+    if all_day:  # its date(s) in the site's zone
         start = midnight(first.astimezone(zone).date(), zone)
         end = midnight(last.astimezone(zone).date() + timedelta(days=1), zone) if last else None
     else:
         start, end = first, last
-    done = task.completed_at is not None
-    classes = ["ms-cal-task", f"ms-cal-priority-{task.priority}"] + (["ms-cal-done"] if done else [])
+    done = completed_at is not None
+    classes = ["ms-cal-task", f"ms-cal-priority-{priority}"]
+    if done:
+        classes.append("ms-cal-done")
     return CalendarItem(
-        id=str(task.pk),
-        title=task.title,
+        id=str(pk),
+        title=title,
         start=start,
         end=end,
-        all_day=task.all_day,
-        url=_url("planning:task-panel", task.pk),
+        all_day=all_day,
+        url=url.replace("{pk}", str(pk)) if url else "",
         color=DONE_COLOR if done else "",
         editable=editable,
-        duration_editable=bool(task.start_at and task.due_at),
+        duration_editable=bool(start_at and due_at),
         classes=classes,
         extra={
             "kind": "task",
-            "board": task.board.name,
-            "column": task.column.name,
-            "priority": task.priority,
-            "priorityLabel": labels["priority"].get(task.priority, ""),
+            "board": board,
+            "column": column,
+            "priority": priority,
+            "priorityLabel": labels["priority"].get(priority, ""),
             "done": done,
             "people": people,
-            "recurring": bool(task.recurrence),
-            "due": task.due_at.isoformat() if task.due_at else None,
+            "recurring": recurring,
+            "due": due_at.isoformat() if due_at else None,
         },
     )
 
@@ -235,23 +286,39 @@ def _overlaps(item: CalendarItem, start: datetime, end: datetime, zone: zoneinfo
 
 def task_items(user: Any, start: datetime, end: datetime, params: Mapping | None) -> list[CalendarItem]:
     """The dated tasks ``user`` may see overlapping ``[start, end)``: three queries whatever their number
-    (tasks with board and column, assignees, the viewer's memberships of those boards). Filters: ``member``
-    (assigned or responsible; ``me``), ``artist`` (linked), ``board``; a ``kind`` filter (event types) leaves
-    tasks out unless it names ``task``."""
+    (tasks with their board and column, assignees, the viewer's memberships of those boards). Filters:
+    ``member`` (assigned or responsible; ``me``), ``artist`` (linked), ``board``; a ``kind`` filter (event
+    types) leaves tasks out unless it names ``task``."""
     kinds = values(params, "kind")
     if kinds and "task" not in kinds:
         return []
-    tasks = list(_task_query(user, start, end, params))
-    permissions.prime_board_roles(user, {task.board_id: task.board for task in tasks}.values())
-    zone = user_zone(user)
-    labels = choice_labels()
+    from planning.selectors.events import fetch_rows
+
+    rows = fetch_rows(_task_query(user, start, end, params))
+    boards: dict[int, _Board] = {}
+    for row in rows:
+        if row[8] not in boards:
+            boards[row[8]] = _Board(row[8], row[9], row[10], row[11])
+    permissions.prime_board_roles(user, boards.values())
+    editable = {pk: permissions.can_edit_board(user, board) for pk, board in boards.items()}
     from planning.models import Task
 
-    people = names_by(Task.assignees.through, "task_id", [task.pk for task in tasks], person="user")
+    people = names_by(Task.assignees.through, "task_id", [row[0] for row in rows], person="user")
+    zone, site, labels = user_zone(user), site_zone(), choice_labels()
+    url = _url_pattern("planning:task-panel")
     found = []
-    for task in tasks:
-        editable = permissions.can_edit_board(user, task.board)
-        item = task_item(task, editable=editable, labels=labels, people=people.get(task.pk, []))
+    for row in rows:
+        item = _task_item(
+            row[:7],
+            recurring=bool(row[7]),
+            board=row[9],
+            column=row[12],
+            editable=editable[row[8]],
+            labels=labels,
+            people=people.get(row[0], []),
+            zone=site,
+            url=url,
+        )
         if _overlaps(item, start, end, zone):
             found.append(item)
     return found
@@ -318,13 +385,14 @@ def event_item(
         if end is not None and end <= start:
             end = None
     status = event.status
+    item_id = occurrence.id
     return CalendarItem(
-        id=occurrence.id,
+        id=item_id,
         title=event.title,
         start=start,
         end=end,
         all_day=event.all_day,
-        url=_event_url(occurrence),
+        url=_event_url(event, item_id),
         color=KIND_COLORS.get(event.kind, EVENT_COLOR),
         editable=editable,
         classes=["ms-cal-event", f"ms-cal-kind-{event.kind}", f"ms-cal-status-{status}"],
@@ -342,11 +410,11 @@ def event_item(
     )
 
 
-def _event_url(occurrence: Any) -> str:
+def _event_url(event: Any, item_id: str) -> str:
     """The event's page; for a date of a series, that date (``?at=<UTC ISO>``, as EVENTS' page reads it)."""
-    url = _url("planning:event-detail", occurrence.event.pk)
-    if url and occurrence.event.recurrence:
-        _pk, _sep, at = occurrence.id.partition("@")
+    url = _url("planning:event-detail", event.pk)
+    if url and event.recurrence:
+        _pk, _sep, at = item_id.partition("@")
         if at:
             url += f"?at={at}"
     return url
@@ -361,7 +429,7 @@ def event_items(user: Any, start: datetime, end: datetime, params: Mapping | Non
 
     show_artists = can_view_crm(user)
     labels = choice_labels()
-    occurrences = events_between(user=user, start=start, end=end, params=params, people=False)
+    occurrences = events_between(user=user, start=start, end=end, params=params, people=False, rows=True)
     ids = list({occurrence.event.pk for occurrence in occurrences})
     artists = names_by(Event.artists.through, "event_id", ids, person="artist") if show_artists else {}
     people = names_by(Event.members.through, "event_id", ids, person="user")
@@ -461,6 +529,7 @@ def register_sources() -> None:
             can_view=permissions.can_view_planning,
             move=task_move,
             can_move=permissions.can_plan,
+            feed_props=TASK_PROPS,
         )
     )
     register_source(
@@ -473,5 +542,6 @@ def register_sources() -> None:
             can_view=permissions.can_view_planning,
             move=event_move,
             can_move=permissions.can_edit_events,
+            feed_props=EVENT_PROPS,
         )
     )

@@ -30,7 +30,7 @@ class Occurrence:
     """One occurrence of an event: the event itself when it does not repeat, else one date of its series.
     ``id`` is ``"<pk>"`` for a plain event, ``"<pk>@<start, UTC ISO>"`` for an occurrence of a series."""
 
-    event: Event
+    event: Event  # or an EventRow (events_between(rows=True))
     start: datetime
     end: datetime
 
@@ -179,16 +179,72 @@ def with_people(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(*_people_prefetches())
 
 
+def fetch_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` queryset as tuples, its date-times read by psycopg's own (C) loader rather
+    than Django's Python one (which parses each timestamp in Python: the calendar's month of ~1,000 tasks
+    took 8 ms of CPU to read, 1.5 ms this way). Same values: aware datetimes in the connection's zone (UTC).
+    One query, counted and logged like any other (Django's cursor). Used by the calendar's sources."""
+    import psycopg
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+    from psycopg.pq import Format
+
+    connection = connections[queryset.db]
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", None)
+        adapters = getattr(raw, "adapters", None)
+        if adapters is not None:  # this cursor only (psycopg copies the map on write)
+            oid = psycopg.adapters.types["timestamptz"].oid
+            adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class EventRow:
+    """An event read as plain values (:data:`ROW_FIELDS`), not a model instance: what the calendar's month
+    feed reads of ~1,000 events (``events_between(rows=True)``), at a fraction of the cost of building models.
+    It answers the attributes :func:`expand` and :class:`Occurrence` read, plus ``title``, ``kind``,
+    ``status``, ``venue``."""
+
+    def __init__(self, row: dict) -> None:
+        self.__dict__.update(row)
+        self.pk = row["id"]
+
+
+ROW_FIELDS = (
+    *("id", "title", "kind", "status", "all_day", "time_zone", "venue", "recurrence"),
+    *("starts_at", "ends_at", "exdates"),
+)
+
+
 def events_between(
-    *, user: Any, start: datetime, end: datetime, params: Mapping | None = None, people: bool = True
+    *,
+    user: Any,
+    start: datetime,
+    end: datetime,
+    params: Mapping | None = None,
+    people: bool = True,
+    rows: bool = False,
 ) -> list[Occurrence]:
     """Every occurrence ``user`` may see overlapping ``[start, end)`` (aware datetimes), sorted by start.
-    Four queries at most (plain events, series, artists, members); ``people=False`` skips the last two."""
+    Four queries at most (plain events, series, artists, members); ``people=False`` skips the last two.
+    ``rows=True``: each occurrence's ``event`` is an :class:`EventRow` (values, no people: two queries)."""
     base = filtered(events_visible_to(user), user=user, params=params).order_by()
     plain = base.filter(recurrence="", starts_at__lt=end, ends_at__gte=start)  # expand() is exact
     series = base.exclude(recurrence="").filter(starts_at__lt=end)
-    events = [*plain, *series]
-    if people and events:
+    if rows:
+        events = [
+            EventRow(dict(zip(ROW_FIELDS, row, strict=True)))
+            for query in (plain, series)
+            for row in fetch_rows(query.values_list(*ROW_FIELDS))
+        ]
+    else:
+        events = [*plain, *series]
+    if people and events and not rows:
         prefetch_related_objects(events, *_people_prefetches())
     found: list[Occurrence] = []
     for event in events:

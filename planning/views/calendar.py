@@ -5,13 +5,17 @@ the endpoint that saves a drag or a resize. What the calendar shows comes from t
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -101,18 +105,38 @@ def _config(request: HttpRequest, *, view: str) -> dict:
     }
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+GZIP_LEVEL = 1  # a month's ~750 KB of JSON: ~3 ms to ~95 KB (level 6: ~9 ms to ~75 KB)
+
+
+def _json_feed(request: HttpRequest, items: list) -> HttpResponse:
+    """The feed's JSON, compact, gzipped for a client that takes it. No BREACH risk: the body holds no secret
+    (no CSRF token, nothing of the session) and repeats nothing of the request, so compressing it reveals
+    nothing; and a JSON answer runs no script (CSP does not apply)."""
+    body = json.dumps(items, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    response = HttpResponse(content_type="application/json")
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if len(body) > 1024 and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        response["Content-Encoding"] = "gzip"
+    response.content = body
+    response["Content-Length"] = str(len(body))
+    return response
+
+
 @require_GET
 @planning_read
-def calendar_feed(request: HttpRequest) -> JsonResponse:
+def calendar_feed(request: HttpRequest) -> HttpResponse:
     """``?start=&end=`` (required, at most 400 days apart; wall-clock in the viewer's zone or ISO with an offset),
-    ``sources=tasks,events`` (default: all), filters ``kind``, ``artist``, ``member`` (``me``)…"""
+    ``sources=tasks,events`` (default: all), filters ``kind``, ``artist``, ``member`` (``me``)… A month holds
+    ~2,000 items: compact JSON, gzipped when the browser takes it (:func:`_json_feed`)."""
     try:
         start, end = selectors.parse_range(request.GET, user_zone(request.user))
     except ValidationError as exc:
         return _error(" ".join(exc.messages))
     sources = selectors.chosen_sources(request.user, request.GET.get("sources"))
     items = selectors.feed(user=request.user, start=start, end=end, sources=sources, params=request.GET)
-    return JsonResponse(items, safe=False)
+    return _json_feed(request, items)
 
 
 def _body(request: HttpRequest) -> dict:

@@ -48,6 +48,16 @@
     }
   }
 
+  /* An item's source and its id within it, from its feed id "<source>:<item id>" (the feed is lean: it sends
+   * no copy of them in extendedProps; an item that carries them anyway is read as it says). */
+  function ref(event) {
+    const props = event.extendedProps || {};
+    if (props.source) return { source: props.source, itemId: String(props.itemId) };
+    const id = String(event.id || "");
+    const at = id.indexOf(":");
+    return { source: id.slice(0, at), itemId: id.slice(at + 1) };
+  }
+
   function paintSwatches(root) {
     root.querySelectorAll(".calendar-swatch[data-color]").forEach((el) => {
       if (COLOR.test(el.dataset.color)) el.style.backgroundColor = el.dataset.color;
@@ -134,8 +144,9 @@
     async function save(info) {
       const event = info.event;
       const props = event.extendedProps || {};
+      const item = ref(event);
       let scope = "";
-      if (props.source === "events" && props.recurring) {
+      if (item.source === "events" && props.recurring) {
         scope = await askScope(event.title);
         if (scope === "cancel") {
           info.revert();
@@ -143,8 +154,8 @@
         }
       }
       const body = {
-        source: props.source,
-        id: props.itemId,
+        source: item.source,
+        id: item.itemId,
         start: event.startStr,
         end: event.endStr || null,
         all_day: event.allDay,
@@ -289,8 +300,9 @@
       dayMaxEvents: true,
       eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
       slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
-      editable: true, // each item says whether the viewer may move it (its own "editable")
-      eventStartEditable: true,
+      // an item the viewer may move says so ("editable": true, with "durationEditable": false when only its
+      // start moves); the rest, most of a Viewer's month, says nothing
+      editable: false,
       selectable: !!(config.canCreate && config.createUrl),
       selectMirror: true,
       eventSources: [{
@@ -305,9 +317,9 @@
       eventResize: save,
       select: (info) => openCreate({ start: info.startStr, end: info.endStr, all_day: info.allDay ? "1" : "0" }),
       eventClick: (info) => {
-        const props = info.event.extendedProps || {};
-        if (props.source === "tasks" && info.event.url) {
-          if (openPanel(info.event.url, props.itemId)) info.jsEvent.preventDefault();
+        const item = ref(info.event);
+        if (item.source === "tasks" && info.event.url) {
+          if (openPanel(info.event.url, item.itemId)) info.jsEvent.preventDefault();
         }
       },
       eventDidMount: (info) => {
@@ -319,7 +331,8 @@
         if (props.artists && props.artists.length) bits.push(props.artists.join(", "));
         if (props.people && props.people.length) bits.push(props.people.join(", "));
         info.el.setAttribute("title", bits.join("\n"));
-        info.el.dataset.calendarItem = props.source + ":" + props.itemId;
+        const item = ref(info.event);
+        info.el.dataset.calendarItem = item.source + ":" + item.itemId;
       },
     }, toolbars()));
     calendar.render();

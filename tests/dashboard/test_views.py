@@ -61,13 +61,13 @@ def test_home_shows_coming_soon_cards_for_modules_not_installed(user_client):
     html = user_client.get(reverse("dashboard:home")).content.decode()
     for key, label in [
         ("content", "Content"),
-        ("planning", "Planning"),
         ("streaming", "Streaming"),
     ]:
         assert f'id="module-{key}"' in html
         assert f"Coming soon: {label}" in html
     assert 'id="module-dashboard"' not in html
-    assert 'id="module-crm"' not in html  # installed: a sidebar link and widgets, no placeholder
+    # installed: a sidebar link and widgets (for those who may see them), no placeholder
+    assert 'id="module-crm"' not in html and 'id="module-planning"' not in html
 
 
 def test_a_failing_widget_shows_an_error_card(user_client, extra_widget):
@@ -108,8 +108,8 @@ def test_shell_context(user_client):
     assert context["unread_count"] == 2
     assert context["live_groups"] == ""
     modules = {m.key: m for m in context["shell_modules"]}
-    # a person without a role does not see the CRM (crm.permissions.can_view_crm)
-    assert list(modules)[:4] == ["dashboard", "content", "planning", "streaming"]
+    # a person without a role sees neither the CRM nor Planning (their permissions' can_view_*)
+    assert list(modules)[:3] == ["dashboard", "content", "streaming"]
     assert modules["dashboard"].url == reverse("dashboard:home") and modules["dashboard"].active
     assert modules["dashboard"].available and modules["dashboard"].icon
     assert modules["content"].url is None and not modules["content"].available
@@ -117,7 +117,8 @@ def test_shell_context(user_client):
 
 def test_crm_readers_get_the_crm_module_and_its_widgets(client, django_assert_num_queries):
     client.force_login(UserFactory(roles=["Viewer"]))
-    with django_assert_num_queries(7):  # + pipeline totals, top artists
+    # + pipeline totals, top artists; Planning's "My tasks" (2) and "Coming up" (2: events, dated tasks)
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard:home"))
     modules = {m.key: m for m in response.context["shell_modules"]}
     assert list(modules)[:5] == ["dashboard", "crm", "content", "planning", "streaming"]

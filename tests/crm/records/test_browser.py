@@ -148,8 +148,9 @@ def test_record_pages_on_a_desktop_and_a_phone(signed_in_page, make_user):
             no_sideways_scroll(page, f"artist {key} ({suffix})")
             screenshot(page, f"crm-artist-{key}-{suffix}")
         assert f"tab={ARTIST_TABS[-1]}" in page.url
-        open_tab(page, "activity")
-        expect(page.locator("#pane-activity")).to_contain_text("once those modules are installed")
+        open_tab(page, "planning")  # another module's tab (Planning: tasks and events with the artist)
+        expect(page.locator("#pane-planning")).to_contain_text("Upcoming events")
+        screenshot(page, f"crm-artist-planning-{suffix}")
         for name, url in (
             ("sponsor", reverse("crm:sponsor-detail", args=[agency.sponsor.pk])),
             ("deal", reverse("crm:deal-detail", args=[agency.deal.pk])),

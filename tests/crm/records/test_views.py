@@ -45,12 +45,13 @@ def test_artist_page_shows_the_header_and_lazy_tabs(manager_client, artist):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nova Reyes" in html and "Prospect" in html and "Afrobeat" in html
-    for key in ("profile", "deals", "campaigns", "timeline", "analytics", "activity"):
+    # Planning is installed: its tab takes the place of the "Activity" note
+    for key in ("profile", "deals", "campaigns", "timeline", "analytics", "planning"):
         assert f'href="{artist_url(artist, key)}"' in html
+    assert 'id="tab-activity"' not in html
     # the first tab loads on page load, the others when first shown
     assert f'hx-get="{artist_url(artist, "profile")}" hx-trigger="load"' in html
     assert f'hx-get="{artist_url(artist, "timeline")}" hx-trigger="crm-show once"' in html
-    assert "once those modules are installed" in html
     assert f"crm.artist.{artist.pk}" in html  # the live group of the page
     assert reverse("crm:artist-edit", args=[artist.pk]) in html
     assert response["Vary"] and "HX-Request" in response["Vary"]

@@ -53,20 +53,27 @@ def test_the_feed_has_dated_tasks_and_events_in_fullcalendar_format(client_as, f
     task = found[f"tasks:{ranged.pk}"]
     # Paris is UTC+2 in July: wall-clock strings without an offset, in the viewer's zone
     assert task["start"] == "2026-07-06T10:00:00" and task["end"] == "2026-07-08T18:00:00"
-    assert task["allDay"] is False and task["editable"] is True and task["durationEditable"] is True
-    assert task["extendedProps"]["source"] == "tasks" and task["extendedProps"]["itemId"] == str(ranged.pk)
-    assert task["extendedProps"]["board"] == "Tour" and task["backgroundColor"] == "#6f42c1"
+    # lean: what FullCalendar takes by default is left out (not all-day; editable with its duration)
+    assert "allDay" not in task and task["editable"] is True and "durationEditable" not in task
+    assert task["extendedProps"] == {"board": "Tour", "column": task["extendedProps"]["column"]}
+    assert task["color"] == "#6f42c1"
     assert task["url"] == reverse("planning:task-panel", args=[ranged.pk])
     point = found[f"tasks:{due_only.pk}"]
     assert (
         point["start"] == "2026-07-09T12:00:00" and "end" not in point and point["durationEditable"] is False
     )
+    assert point["editable"] is True
     day = found[f"tasks:{all_day.pk}"]
     assert day["allDay"] is True and day["start"] == "2026-07-15" and "end" not in day
     event = found[f"events:{concert.pk}"]
     assert event["start"] == "2026-07-10T20:00:00" and event["end"] == "2026-07-10T23:00:00"
-    assert event["backgroundColor"] == "#d63384"  # the concert colour
-    assert event["extendedProps"]["kind"] == "concert" and event["extendedProps"]["kindLabel"] == "Concert"
+    assert event["color"] == "#d63384"  # the concert colour
+    assert event["extendedProps"] == {
+        "kind": "concert",
+        "kindLabel": "Concert",
+        "status": "confirmed",
+        "statusLabel": "Confirmed",
+    }  # what the page reads, set (no venue, artists or people here); due, done, priority… stay server-side
     assert event["url"] == reverse("planning:event-detail", args=[concert.pk])
     assert "ms-cal-kind-concert" in event["classNames"] and "ms-cal-source-events" in event["classNames"]
 
@@ -137,7 +144,7 @@ def test_a_members_only_board_is_hidden_from_others_and_viewers_cannot_drag(clie
     MembershipFactory(board=private, user=producer, role=BoardMembership.Role.VIEWER)
     _status, items = feed(client, *JULY)
     found = by_id(items)
-    assert found[f"tasks:{secret.pk}"]["editable"] is False  # a viewer on that board
+    assert "editable" not in found[f"tasks:{secret.pk}"]  # a viewer on that board: the calendar's default
     assert found[f"tasks:{open_task.pk}"]["editable"] is True
 
     viewer = make_user("Viewer")
@@ -145,7 +152,7 @@ def test_a_members_only_board_is_hidden_from_others_and_viewers_cannot_drag(clie
     EventFactory(title="Gig", starts_at=utc(2026, 7, 3, 9))
     _status, items = feed(client, *JULY)
     assert sorted(item["title"] for item in items) == ["Gig", "Open task"]
-    assert not any(item["editable"] for item in items)
+    assert not any(item.get("editable") for item in items)
 
 
 def test_times_are_in_the_viewers_zone_and_the_range_is_read_there(client_as, feed):
@@ -201,6 +208,27 @@ def test_bad_ranges_are_refused_with_a_clear_message(client_as, params, message)
     response = client.get(reverse("planning:calendar-feed"), params)
     assert response.status_code == 400
     assert response.json() == {"error": message}
+
+
+def test_the_feed_is_compact_json_gzipped_for_browsers_that_take_it(client_as):
+    import gzip
+    import json
+
+    client, _user = client_as("Producer")
+    for day in range(1, 29):
+        TaskFactory(title=f"Task of the {day}th", due_at=utc(2026, 7, day, 10))
+    url = reverse("planning:calendar-feed")
+
+    plain = client.get(url, {"start": JULY[0], "end": JULY[1]})
+    packed = client.get(url, {"start": JULY[0], "end": JULY[1]}, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+    body = gzip.decompress(packed.content)
+    assert body == plain.content and int(packed["Content-Length"]) == len(packed.content) < len(body)
+    assert b'", "' not in body  # compact separators
+    assert len(json.loads(body)) == 28
 
 
 def test_a_year_is_fine(client_as, feed):

@@ -336,3 +336,34 @@ def test_writes_tell_the_calendars_and_the_audit_trail(
         AuditEvent.objects.filter(action__startswith="planning.event").values_list("action", flat=True)
     )
     assert sorted(actions) == ["planning.event.create", "planning.event.delete", "planning.event.update"]
+
+
+def test_events_between_as_rows_matches_the_models(manager, django_assert_num_queries):
+    """``rows=True`` (the calendar's month feed: plain values, date-times read by psycopg's own loader) gives
+    the same occurrences as the model instances: ids, instants, zones, skipped dates, all-day events."""
+    series = weekly_20h(manager, exdates=[paris(2025, 10, 23, 20, 0)])
+    EventFactory(
+        title="Festival",
+        all_day=True,
+        time_zone="Europe/Paris",
+        starts_at=paris(2025, 10, 25),
+        ends_at=paris(2025, 10, 27),
+        venue="Zénith",
+    )
+    EventFactory(title="Gig", starts_at=paris(2025, 10, 28, 21), ends_at=paris(2025, 10, 28, 23))
+    window = {"start": paris(2025, 10, 15), "end": paris(2025, 11, 5), "params": {}}
+
+    models = events_between(user=manager, **window)
+    with django_assert_num_queries(2):  # plain events, series; no people
+        rows = events_between(user=manager, rows=True, **window)
+
+    def seen(found):
+        return [
+            (o.id, o.start, o.end, o.all_day, o.title, o.recurring, o.event.pk, o.event.venue, o.event.kind)
+            for o in found
+        ]
+
+    assert seen(rows) == seen(models)
+    assert [o.start.utcoffset() for o in rows] == [timedelta(0)] * len(rows)
+    assert f"{series.pk}@2025-10-23T18:00:00Z" not in {o.id for o in rows}  # the skipped date
+    assert {o.title for o in rows} == {"Rehearsal", "Festival", "Gig"}
