@@ -18,7 +18,7 @@ today, this week) are counted in the reader's own time zone.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -28,8 +28,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, JSONField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -47,18 +48,36 @@ KEY = "planning.kanban"
 # --- moves ------------------------------------------------------------------------------------------------
 
 
+def _board_of(column: Column) -> Any:
+    """The column's board when it is already loaded (the move endpoint attaches it), else None."""
+    return column.board if Column.board.is_cached(column) else None
+
+
 def validate_move(task: Task, source: Column, target: Column, extra: dict) -> None:
     """An archived board is read only; then the WIP limit of the target column (the move holds its lock: the
     count is exact)."""
     from .models import Board
     from .services.boards import wip_check
 
-    if Board.objects.filter(pk=target.board_id, archived=True).exists():
+    board = _board_of(target)
+    if (
+        board.archived
+        if board is not None
+        else Board.objects.filter(pk=target.board_id, archived=True).exists()
+    ):
         raise ValidationError(gettext("This board is archived: restore it to move tasks."), code="archived")
     if target.pk == source.pk:
         return
 
     wip_check(column=target, adding=1)
+
+
+def apply_move(task: Task, source: Column, target: Column, extra: dict) -> list[str]:
+    """Entering or leaving a done column sets or clears ``completed_at``, saved with the move itself (its history
+    row shows it); the rest of what it means is :func:`on_moved`'s."""
+    from .services.tasks import task_completion
+
+    return task_completion(task=task, source=source, target=target)
 
 
 def on_moved(task: Task, source: Column, target: Column, by: Any, extra: dict) -> None:
@@ -67,7 +86,7 @@ def on_moved(task: Task, source: Column, target: Column, by: Any, extra: dict) -
         return
     from .services.tasks import task_column_changed
 
-    task_column_changed(task=task, source=source, target=target, by=by)
+    task_column_changed(task=task, source=source, target=target, by=by, saved=True)
 
 
 # --- columns ----------------------------------------------------------------------------------------------
@@ -106,56 +125,133 @@ CARD_FIELDS = (
 )
 
 
-def _count(model, **extra) -> Subquery:
-    qs = model.objects.filter(task_id=OuterRef("pk"), **extra).order_by().values("task_id")
-    return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0)
+def _card_data_sql() -> str:
+    """One JSON array per task with everything its card reads beyond its own fields: ``[checklist items,
+    checked items, comments, attachments, [[assignee id, first name, last name, e-mail], …] by name,
+    [[tag id, name, colour], …] by name, [content type ids of its links]]``. Plain SQL (built once): the
+    same seven correlated subqueries as ORM annotations cost milliseconds to build and compile per request."""
+    q = connection.ops.quote_name
+
+    def table(model) -> str:
+        return q(model._meta.db_table)
+
+    def col(model, name: str) -> str:
+        return q(model._meta.get_field(name).column)
+
+    task = f"{table(Task)}.{col(Task, 'id')}"
+    user, assignees, labels = get_user_model(), Task.assignees.through, Task.labels.through
+    names = ", ".join(f"u.{col(user, f)}" for f in ("first_name", "last_name", "email"))
+
+    def count(model, extra: str = "") -> str:
+        return f"(SELECT count(*) FROM {table(model)} x WHERE x.{col(model, 'task')} = {task}{extra})"  # noqa: S608
+
+    people = (
+        f"(SELECT coalesce(jsonb_agg(jsonb_build_array(u.{col(user, 'id')}, {names}) ORDER BY {names}), '[]')"  # noqa: S608
+        f" FROM {table(assignees)} a JOIN {table(user)} u ON u.{col(user, 'id')} = a.{col(assignees, 'user')}"
+        f" WHERE a.{col(assignees, 'task')} = {task})"
+    )
+    label_name, label_id = f"l.{col(Label, 'name')}", f"l.{col(Label, 'id')}"
+    tags = (
+        f"(SELECT coalesce(jsonb_agg(jsonb_build_array({label_id}, {label_name}, l.{col(Label, 'color')})"  # noqa: S608
+        f" ORDER BY {label_name}, {label_id}), '[]')"
+        f" FROM {table(labels)} t JOIN {table(Label)} l ON {label_id} = t.{col(labels, 'label')}"
+        f" WHERE t.{col(labels, 'task')} = {task})"
+    )
+    kind = f"k.{col(TaskLink, 'content_type')}"
+    links = (
+        f"(SELECT coalesce(jsonb_agg(DISTINCT {kind} ORDER BY {kind}), '[]') FROM {table(TaskLink)} k"  # noqa: S608
+        f" WHERE k.{col(TaskLink, 'task')} = {task})"
+    )
+    checked = f" AND x.{col(ChecklistItem, 'done')}"
+    parts = [count(ChecklistItem), count(ChecklistItem, checked), count(Comment), count(Attachment)]
+    return f"jsonb_build_array({', '.join(parts)}, {people}, {tags}, {links})"
+
+
+_CARD_DATA: list[str] = []
+CARD_DATA = ("n_checklist", "n_checked", "n_comments", "n_attachments", "people", "tags", "links")
 
 
 def prepare_cards(tasks):
-    """Everything a card reads, in a constant number of queries: counts as subqueries, assignees, tags and
-    links prefetched (three queries, whatever the number of cards)."""
-    users = (
-        get_user_model()
-        .objects.only("pk", "email", "first_name", "last_name")
-        .order_by("first_name", "last_name", "email")
-    )
-    return (
-        tasks.only(*CARD_FIELDS)
-        .annotate(
-            n_checklist=_count(ChecklistItem),
-            n_checked=_count(ChecklistItem, done=True),
-            n_comments=_count(Comment),
-            n_attachments=_count(Attachment),
+    """Everything a card reads, in the cards' own query: its fields, and ``card_data`` (see
+    :func:`_card_data_sql`: counts, assignees, tags, link kinds), read by :func:`_assignees`, :func:`_labels`,
+    :func:`_link_types` and :func:`_n` as light objects (a board renders hundreds of cards: no model instance,
+    no query per relation)."""
+    if not _CARD_DATA:
+        _CARD_DATA.append(_card_data_sql())
+    # quoted identifiers from the models' metadata, no value from outside
+    data = RawSQL(_CARD_DATA[0], (), output_field=JSONField())  # noqa: S611
+    return tasks.only(*CARD_FIELDS).annotate(card_data=data)
+
+
+def _data(task: Task, name: str) -> Any:
+    """One entry of the task's ``card_data`` (``None`` when the task was not fetched through prepare_cards)."""
+    data = getattr(task, "card_data", None)
+    return None if data is None else data[CARD_DATA.index(name)]
+
+
+class CardPerson:
+    """An assignee as a card reads it (``pk``, names, e-mail; ``get_full_name()``, ``initials`` like a user)."""
+
+    __slots__ = ("pk", "first_name", "last_name", "email")
+
+    def __init__(self, pk: int, first_name: str, last_name: str, email: str) -> None:
+        self.pk, self.first_name, self.last_name, self.email = (
+            pk,
+            first_name or "",
+            last_name or "",
+            email or "",
         )
-        .prefetch_related(
-            Prefetch("assignees", queryset=users, to_attr="board_assignees"),
-            Prefetch("labels", queryset=Label.objects.order_by("name"), to_attr="board_labels"),
-            Prefetch(
-                "links",
-                queryset=TaskLink.objects.only("pk", "task_id", "content_type_id"),
-                to_attr="board_links",
-            ),
-        )
-    )
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in (self.first_name, self.last_name) if p]
+        if not parts:
+            return self.email[:2].upper()
+        return "".join(p[0] for p in parts).upper()
+
+
+class CardTag:
+    __slots__ = ("pk", "name", "color")
+
+    def __init__(self, pk: int, name: str, color: str) -> None:
+        self.pk, self.name, self.color = pk, name or "", color or ""
 
 
 def _assignees(task: Task) -> list:
     found = getattr(task, "board_assignees", None)
-    return found if found is not None else list(task.assignees.order_by("first_name", "last_name", "email"))
+    if found is not None:
+        return found
+    rows = _data(task, "people")
+    if rows is None:  # a task read alone: ask (nothing kept, the task may change)
+        people = task.assignees.order_by("first_name", "last_name", "email")
+        return [CardPerson(*row) for row in people.values_list("pk", "first_name", "last_name", "email")]
+    found = task.board_assignees = [CardPerson(*row) for row in rows]
+    return found
 
 
 def _labels(task: Task) -> list:
     found = getattr(task, "board_labels", None)
-    return found if found is not None else list(task.labels.order_by("name"))
+    if found is not None:
+        return found
+    rows = _data(task, "tags")
+    if rows is None:  # a task read alone: ask (nothing kept, the task may change)
+        return list(task.labels.order_by("name", "pk"))
+    found = task.board_labels = [CardTag(*row) for row in rows]
+    return found
 
 
-def _links(task: Task) -> list:
-    found = getattr(task, "board_links", None)
-    return found if found is not None else list(task.links.all())
+def _link_types(task: Task) -> list[int]:
+    found = _data(task, "links")
+    if found is not None:
+        return found
+    return list(task.links.order_by("content_type_id").values_list("content_type_id", flat=True).distinct())
 
 
 def _n(task: Task, name: str) -> int:
-    value = getattr(task, name, None)
+    value = _data(task, name)
     if value is not None:
         return value
     counts = {
@@ -186,14 +282,38 @@ def _words(language: str | None) -> dict[str, str]:
     return {key: escape(value) for key, value in words.items()}
 
 
-def _link_icon(content_type_id: int) -> tuple[str, str]:
+@lru_cache(maxsize=256)
+def _link_icon_html(content_type_id: int, language: str | None) -> str:
+    """The icon of a kind of link on a card (content types and link kinds are fixed while the process runs)."""
     from .links import kind_for_model
 
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     kind = kind_for_model(model) if model is not None else None
-    if kind is None:
-        return "link-45deg", gettext("Link")
-    return kind.icon, str(kind.label)
+    icon, label = ("link-45deg", gettext("Link")) if kind is None else (kind.icon, str(kind.label))
+    return (
+        f'<span class="task-card-meta" title="{escape(label)}"><i class="bi bi-{escape(icon)}" aria-hidden="true"></i>'
+        f'<span class="visually-hidden">{escape(label)}</span></span>'
+    )
+
+
+@lru_cache(maxsize=4096)
+def _avatar_html(first_name: str, last_name: str, email: str) -> str:
+    person = CardPerson(0, first_name, last_name, email)
+    name = escape(person.get_full_name() or person.email)
+    return (
+        f'<span class="avatar avatar-xs" title="{name}"><span aria-hidden="true">'
+        f'{escape(person.initials)}</span><span class="visually-hidden">{name}</span></span>'
+    )
+
+
+@lru_cache(maxsize=4096)
+def _tag_html(name: str, color: str) -> str:
+    return f'<li class="deal-tag" data-color="{escape(color)}">{escape(name)}</li>'
+
+
+@lru_cache(maxsize=2048)
+def _shown_date(day: date, with_year: bool, language: str | None) -> str:
+    return escape(date_format(day, "j M Y" if with_year else "j M"))
 
 
 PRIORITY_CLASS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
@@ -204,7 +324,8 @@ def task_card_html(task: Task) -> str:
     """The inside of a task's card: title (a link that opens the side panel), priority, tags, due date
     (red when overdue, amber today), checklist progress, comment / attachment counts, link icons, assignees.
     Plain f-strings with every value escaped (a board renders hundreds of cards)."""
-    words = _words(get_language())
+    language = get_language()
+    words = _words(language)
     title = f'<a class="task-card-link" href="?task={int(task.pk)}" data-task-open="{int(task.pk)}">{escape(task.title)}</a>'
     done = task.completed_at is not None
     html = [f'<div class="task-card{" is-done" if done else ""}"><h3 class="task-card-title">{title}</h3>']
@@ -216,29 +337,31 @@ def task_card_html(task: Task) -> str:
             f'<li class="task-priority task-priority-{cls}" title="{words["priority"]}">'
             f"{words.get(f'p{task.priority}', '')}</li>"
         )
-    badges += [f'<li class="deal-tag" data-color="{escape(t.color)}">{escape(t.name)}</li>' for t in labels]
+    badges += [_tag_html(t.name, t.color) for t in labels]
     if badges:
         html.append(f'<ul class="deal-card-tags task-card-tags">{"".join(badges)}</ul>')
-    html.append(_foot(task, words, done))
+    html.append(_foot(task, words, done, language))
     html.append("</div>")
     return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)
 
 
-def _foot(task: Task, words: dict[str, str], done: bool) -> str:
+def _foot(task: Task, words: dict[str, str], done: bool, language: str | None) -> str:
     html = ['<div class="task-card-foot">']
     if task.due_at:
+        now = timezone.now()
         local = timezone.localtime(task.due_at, SITE_TZ)
-        today = timezone.localdate(timezone.now(), SITE_TZ)
-        overdue = not done and task.due_at < timezone.now()
+        today = timezone.localdate(now, SITE_TZ)
+        overdue = not done and task.due_at < now
         is_today = not done and local.date() == today
         state = " is-overdue" if overdue else " is-today" if is_today else ""
         label = words["overdue"] if overdue else words["today"] if is_today else words["due"]
-        shown = date_format(local.date(), "j M" if local.year == today.year else "j M Y")
         if not task.all_day and is_today:
-            shown = date_format(local, "H:i")
+            shown = escape(date_format(local, "H:i"))
+        else:
+            shown = _shown_date(local.date(), local.year != today.year, language)
         html.append(
             f'<span class="task-card-due{state}" title="{label}"><i class="bi bi-calendar-event" aria-hidden="true"></i>'
-            f'<span class="visually-hidden">{label}: </span> {escape(shown)}</span>'
+            f'<span class="visually-hidden">{label}: </span> {shown}</span>'
         )
     total = _n(task, "n_checklist")
     if total:
@@ -260,23 +383,10 @@ def _foot(task: Task, words: dict[str, str], done: bool) -> str:
         html.append(
             f'<span class="task-card-meta" title="{words["repeats"]}"><i class="bi bi-arrow-repeat" aria-hidden="true"></i></span>'
         )
-    seen = set()
-    for link in _links(task):
-        if link.content_type_id in seen:
-            continue
-        seen.add(link.content_type_id)
-        icon, label = _link_icon(link.content_type_id)
-        html.append(
-            f'<span class="task-card-meta" title="{escape(label)}"><i class="bi bi-{escape(icon)}" aria-hidden="true"></i>'
-            f'<span class="visually-hidden">{escape(label)}</span></span>'
-        )
+    html += [_link_icon_html(content_type_id, language) for content_type_id in _link_types(task)]
     people = _assignees(task)
     if people:
-        avatars = "".join(
-            f'<span class="avatar avatar-xs" title="{escape(u.get_full_name() or u.email)}"><span aria-hidden="true">'
-            f'{escape(u.initials)}</span><span class="visually-hidden">{escape(u.get_full_name() or u.email)}</span></span>'
-            for u in people[:3]
-        )
+        avatars = "".join(_avatar_html(u.first_name, u.last_name, u.email) for u in people[:3])
         more = f'<span class="task-card-more">+{len(people) - 3}</span>' if len(people) > 3 else ""
         html.append(f'<span class="task-card-people" title="{words["assignees"]}">{avatars}{more}</span>')
     html.append("</div>")
@@ -408,6 +518,11 @@ def open_count_label(n: int) -> str:
 
 # --- the spec ---------------------------------------------------------------------------------------------
 
+# cards a column shows first on the board page (the browser loads the next ones when the last card scrolls into
+# view, or on "show more"); a done column shows fewer: finished tasks pile up there
+PAGE = 30
+DONE_PAGE = 20
+
 TASK_BOARD = BoardSpec(
     key=KEY,
     card_model=Task,
@@ -421,6 +536,7 @@ TASK_BOARD = BoardSpec(
     card_html=task_card_html,
     header_template="planning/boards/column_header.html",
     validate_move=validate_move,
+    apply_move=apply_move,
     on_moved=on_moved,
     column_stats=column_stats,
     filter_cards=filter_cards,
@@ -430,7 +546,8 @@ TASK_BOARD = BoardSpec(
     column_ordering=("position", "pk"),
     column_top_template="planning/boards/quick_add.html",
     lanes=LANES,
-    page_size=50,
+    page_size=PAGE,
+    column_limit=lambda column: DONE_PAGE if column.is_done else None,
     card_label=_("task"),
     move_label=_("Move to another column"),
     empty_text=_("No tasks here."),

@@ -47,6 +47,8 @@ Declaring a new board (Planning's Kanban, for instance)
    swimlanes as a view option (``?lanes=assignee``): a row of headers, then per lane one sortable list per
    column; cards carry ``data-lane-<key>``, Sortable groups are per lane (a drag changes the column, never the
    lane; its anchors are its neighbours in the lane cell), live frames deal each column's order into the lanes.
+   ``column_limit=(column) -> int | None``: that column's first page on the board page instead of ``page_size``
+   (a short one for done / won / lost columns, which only grow; "show more" brings the rest).
 4. Writes outside a move call ``services.card_changed(spec, card, created=…, previous_column_id=…)`` and
    ``services.card_removed(spec, card)`` (before ``delete()``) inside their transaction, and
    ``services.board_reload(spec, board)`` after changing the columns: open boards follow live.

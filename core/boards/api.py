@@ -165,6 +165,7 @@ class BoardMoveApi(BoardApi):
                 before_id=values.get("before"),
                 by=request.user,
                 extra=extra,
+                board=board,
             )
         return Response({**outcome.data, "changed": outcome.changed})
 

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -122,6 +121,8 @@ class BoardSpec:
     - ``column_top_template``: rendered under each column's header with the page's context plus ``column``
       (e.g. a quick-add field); unlike the header it is not replaced by live frames.
     - ``lanes``: ``{key: BoardLanes}``, the swimlane options of the board (``?lanes=<key>``).
+    - ``column_limit(column) -> int | None``: how many cards that column shows first on the board page (None:
+      ``page_size``), e.g. fewer in a column of finished cards; "show more" brings the rest.
     """
 
     key: str
@@ -148,6 +149,9 @@ class BoardSpec:
     column_top_template: str = ""
     lanes: dict[str, BoardLanes] = field(default_factory=dict)
     lane_limit: int = 200  # cards of each column shown in swimlanes (no "show more" there)
+    # (column) -> int | None: the first page of that column on the board page, instead of page_size (e.g. a
+    # short one for done / won / lost columns, which grow without end); "show more" then pages by page_size
+    column_limit: Callable[[Any], int | None] | None = None
     move_fields: tuple[str, ...] = ()
     # how columns are ordered on the board (default: the column model's ordering)
     column_ordering: tuple[str, ...] = ()
@@ -160,6 +164,9 @@ class BoardSpec:
     stale_message: Any = None
     wrong_column_message: Any = _("This column belongs to another board.")
     audit_action: str = ""  # default "<key>.card_moved"
+    # per-process memos of render_card (not configuration)
+    _card_ends: dict = field(default_factory=dict, init=False, repr=False)
+    _checked_names: set = field(default_factory=set, init=False, repr=False)
 
     # --- derived ---------------------------------------------------------------------------------------
 
@@ -220,10 +227,12 @@ class BoardSpec:
     def attach_columns(self, cards: Iterable[Any], columns: Iterable[Any]) -> None:
         """Give each card its column object (already loaded by the board) instead of one join per card."""
         by_pk = {column.pk: column for column in columns}
+        field = self.card_model._meta.get_field(self.column_field)
+        attname = self.column_attname
         for card in cards:
-            column = by_pk.get(getattr(card, self.column_attname))
-            if column is not None:
-                setattr(card, self.column_field, column)
+            column = by_pk.get(getattr(card, attname))
+            if column is not None:  # the card's own column: the cache, without the descriptor's checks
+                field.set_cached_value(card, column)
 
     def ordered(self, queryset: QuerySet) -> QuerySet:
         return queryset.order_by(self.column_attname, "position", "pk")
@@ -244,9 +253,12 @@ class BoardSpec:
     def attrs(self, card: Any) -> dict[str, str]:
         """``card_filter_attrs`` as strings (lists joined by spaces), ready for ``data-f-<name>``."""
         attrs = {name: _attr_value(value) for name, value in self.card_filter_attrs(card).items()}
-        bad = [name for name in attrs if not _ATTR_NAME.match(name)]
-        if bad:
-            raise ValueError(f"card_filter_attrs names must be lowercase identifiers: {bad}")
+        checked = self._checked_names
+        if not checked.issuperset(attrs):
+            bad = [name for name in attrs if not _ATTR_NAME.match(name)]
+            if bad:
+                raise ValueError(f"card_filter_attrs names must be lowercase identifiers: {bad}")
+            checked.update(attrs)
         return attrs
 
     def render_card(self, card: Any) -> str:
@@ -257,17 +269,27 @@ class BoardSpec:
         else:
             inner = mark_safe(render_to_string(self.card_template, {"card": card}).strip())  # noqa: S308
         attrs = "".join(f' data-f-{name}="{escape(value)}"' for name, value in self.attrs(card).items())
-        attrs += "".join(
-            f' data-lane-{name}="{escape(str(lane.value(card)))}"' for name, lane in self.lanes.items()
-        )
-        label = _escaped_label(self.move_label, translation.get_language())
+        if self.lanes:
+            attrs += "".join(
+                f' data-lane-{name}="{escape(str(lane.value(card)))}"' for name, lane in self.lanes.items()
+            )
         return mark_safe(  # noqa: S308 (attribute names are checked identifiers, every value is escaped)
             f'<article class="board-card" data-card="{int(card.pk)}"{attrs} role="listitem" tabindex="-1">'
-            f"{conditional_escape(inner)}"
-            f'<button type="button" class="board-card-move" data-board-move aria-haspopup="menu"'
-            f' aria-label="{label}" title="{label}"><i class="bi bi-three-dots-vertical" aria-hidden="true"></i>'
-            "</button></article>"
+            f"{conditional_escape(inner)}{self._card_end(translation.get_language())}"
         )
+
+    def _card_end(self, language: str | None) -> str:
+        """The card's move button and closing tag in ``language`` (the same on every card: built once)."""
+        end = self._card_ends.get(language)
+        if end is None:
+            label = escape(str(self.move_label))
+            end = (
+                f'<button type="button" class="board-card-move" data-board-move aria-haspopup="menu"'
+                f' aria-label="{label}" title="{label}"><i class="bi bi-three-dots-vertical" aria-hidden="true">'
+                "</i></button></article>"
+            )
+            self._card_ends[language] = end
+        return end
 
     def render_header(self, column: Any, stats: dict, *, filtered: bool = False) -> str:
         context = {"column": column, "stats": stats, "filtered": filtered, "spec": self}
@@ -288,11 +310,6 @@ class BoardSpec:
 
     def message(self, name: str, default: Any) -> str:
         return str(getattr(self, f"{name}_message", None) or default)
-
-
-@lru_cache(maxsize=64)
-def _escaped_label(label: Any, language: str | None) -> str:
-    return escape(str(label))
 
 
 def _attr_value(value: Any) -> str:

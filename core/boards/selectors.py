@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils.safestring import mark_safe
 
 from .registry import BoardFilter, BoardSpec
 
@@ -28,11 +29,24 @@ class ColumnView:
     def pk(self) -> int:
         return self.column.pk
 
+    @property
+    def cards_html(self) -> str:
+        """Every card of the column, rendered (one string for the template rather than one variable a card)."""
+        return _joined(self.cards)
+
 
 @dataclass
 class LaneCell:
     column: ColumnView
     cards: list[Any]
+
+    @property
+    def cards_html(self) -> str:
+        return _joined(self.cards)
+
+
+def _joined(cards: list[Any]) -> str:
+    return mark_safe("".join(card.board_html for card in cards))  # noqa: S308 (render_card's safe strings)
 
 
 @dataclass
@@ -73,32 +87,34 @@ def board_view(
     *, spec: BoardSpec, board: Any, user: Any, params: Mapping, limit: int | None = None
 ) -> BoardView:
     """What a board page shows to ``user`` under the filters in ``params`` (a QueryDict); with
-    ``params["lanes"]`` one of the spec's ``lanes``, the cards also go in swimlanes (``lane_limit`` per column)."""
+    ``params["lanes"]`` one of the spec's ``lanes``, the cards also go in swimlanes (``lane_limit`` per column).
+    Each column shows its first ``limit`` cards: by default ``spec.column_limit(column)`` or ``page_size``
+    ("show more" brings the next ones), ``lane_limit`` in swimlanes."""
     lane_key = params.get("lanes") or "" if params else ""
     if lane_key not in spec.lanes:
         lane_key = ""
-    limit = limit or (spec.lane_limit if lane_key else spec.page_size)
     flt = spec.filter_cards(user, board, params)
     columns = list(spec.columns(board))
+    limits = _limits(spec, columns, limit=limit, lanes=bool(lane_key))
     every = spec.cards(board)
     filtered = every.filter(flt.q) if flt.active else every
     by_column: dict[int, list[Any]] = {column.pk: [] for column in columns}
     cards = list(
-        spec.prepare_cards(spec.ordered(every.filter(pk__in=_first_cards(spec, filtered, columns, limit))))
+        spec.prepare_cards(spec.ordered(every.filter(pk__in=_first_cards(spec, filtered, columns, limits))))
     )
     spec.attach_columns(cards, columns)
     for card in cards:
         by_column.setdefault(getattr(card, spec.column_attname), []).append(card)
     stats = spec.stats(columns, filtered)
-    for cards in by_column.values():
-        for card in cards[:limit]:
+    for column_id, cards in by_column.items():
+        for card in cards[: limits.get(column_id, spec.page_size)]:
             card.board_html = spec.render_card(card)
     views = [
         ColumnView(
             column=column,
-            cards=by_column[column.pk][:limit],
+            cards=by_column[column.pk][: limits[column.pk]],
             stats=stats[column.pk],
-            has_more=len(by_column[column.pk]) > limit,
+            has_more=len(by_column[column.pk]) > limits[column.pk],
             prompt=spec.prompt_json(column),
             color=spec.column_color(column) or "",
         )
@@ -142,11 +158,22 @@ def _lanes(option: Any, board: Any, cards: QuerySet, columns: list[ColumnView]) 
     return lanes
 
 
-def _first_cards(spec: BoardSpec, cards: QuerySet, columns: list[Any], limit: int) -> QuerySet:
+def _limits(spec: BoardSpec, columns: list[Any], *, limit: int | None, lanes: bool) -> dict[int, int]:
+    """How many cards each column shows first: ``limit`` when given, ``lane_limit`` in swimlanes (they have no
+    "show more"), else the spec's ``column_limit(column)`` or ``page_size``."""
+    if limit or lanes or spec.column_limit is None:
+        same = limit or (spec.lane_limit if lanes else spec.page_size)
+        return {column.pk: same for column in columns}
+    return {column.pk: max(1, spec.column_limit(column) or spec.page_size) for column in columns}
+
+
+def _first_cards(spec: BoardSpec, cards: QuerySet, columns: list[Any], limits: dict[int, int]) -> QuerySet:
     """The ids of the first ``limit + 1`` cards of each column, as a subquery: one short index scan per column
     (``(column, position)``) in a ``UNION ALL``, rather than ranking every card of the board with a window."""
     heads = [
-        cards.filter(**{spec.column_attname: column.pk}).order_by("position", "pk").values("pk")[: limit + 1]
+        cards.filter(**{spec.column_attname: column.pk})
+        .order_by("position", "pk")
+        .values("pk")[: limits[column.pk] + 1]
         for column in columns
     ]
     if not heads:

@@ -65,9 +65,12 @@ def card_move(
     before_id: int | None = None,
     by: Any,
     extra: dict | None = None,
+    board: Any = None,
 ) -> MoveOutcome:
     """Move card ``card_id`` of board ``board_id`` into column ``to_column_id``, right after card ``after_id``
     (or, when that one left the column, right before ``before_id``); with neither, at the end of the column.
+    ``board``: the board object when the caller has it (the endpoint does): the card and its columns get it as
+    their cached board, so the spec's predicates and hooks read it without a query.
 
     Raises ``CardGone`` (deleted), ``CardElsewhere`` (on another board now), ``StaleMove`` (both anchors left
     the column), ``ValidationError`` (a column of another board, or the spec's ``validate_move``),
@@ -79,11 +82,15 @@ def card_move(
         for name, value in (extra or {}).items()
         if name in spec.move_fields
     }
-    target = _target_column(spec, board_id, to_column_id)
+    target_id = _column_id(spec, to_column_id)
+    if board is not None and board.pk != board_id:
+        board = None
     for _attempt in range(MAX_ATTEMPTS):
         try:
             with transaction.atomic():
-                locked = _move_locked(spec, card_id, board_id, target, after_id, before_id, by, extra)
+                locked = _move_locked(
+                    spec, card_id, board_id, target_id, after_id, before_id, by, extra, board
+                )
             break
         except _CardMovedMeanwhile:
             continue
@@ -104,27 +111,40 @@ def card_move(
     )
 
 
-def _target_column(spec: BoardSpec, board_id: int, column_id: Any) -> Any:
+def _wrong_column(spec: BoardSpec) -> ValidationError:
+    return ValidationError({"column": [str(spec.wrong_column_message)]}, code="wrong_column")
+
+
+def _column_id(spec: BoardSpec, column_id: Any) -> int:
+    """The target column's id (whether it exists on the board is checked with its lock)."""
     try:
-        column = spec.column_model._default_manager.filter(pk=int(column_id)).order_by().first()
+        return int(column_id)
     except (TypeError, ValueError):
-        column = None
-    if column is None:
-        raise ValidationError({"column": [str(spec.wrong_column_message)]}, code="wrong_column")
-    if getattr(column, spec.board_attname) != board_id:
-        raise ValidationError({"column": [str(spec.wrong_column_message)]}, code="wrong_column")
-    return column
+        raise _wrong_column(spec) from None
+
+
+def _attach_board(spec: BoardSpec, board: Any, card: Any, columns: Iterable[Any]) -> None:
+    """Give the card and its columns the board object the caller already has (no query to read it)."""
+    column_field = spec.column_model._meta.get_field(spec.board_field)
+    for column in columns:
+        if getattr(column, spec.board_attname) == board.pk:
+            column_field.set_cached_value(column, board)
+    if spec.card_board_field:
+        card_field = spec.card_model._meta.get_field(spec.card_board_field)
+        if getattr(card, card_field.attname) == board.pk:
+            card_field.set_cached_value(card, board)
 
 
 def _move_locked(
     spec: BoardSpec,
     card_id: int,
     board_id: int,
-    target: Any,
+    target_id: int,
     after_id: int | None,
     before_id: int | None,
     by: Any,
     extra: dict,
+    board: Any = None,
 ) -> _Locked:
     cards = spec.card_model._default_manager
     column_attname = spec.column_attname
@@ -133,24 +153,29 @@ def _move_locked(
     current = cards.filter(pk=card_id).order_by().values_list(column_attname, flat=True).first()
     if current is None:
         raise gone
+    # the target column is read with its lock: one that does not exist (deleted meanwhile) or is on another board
+    # is refused here, before anything is written
     locked = {
         column.pk: column
         for column in spec.column_model._default_manager.select_for_update(of=("self",))
-        .filter(pk__in={current, target.pk})
+        .filter(pk__in={current, target_id})
         .order_by("pk")
     }
+    to_column = locked.get(target_id)
+    if to_column is None or getattr(to_column, spec.board_attname) != board_id:
+        raise _wrong_column(spec)
     # of=("self",) and no default ordering: a join (the card model's ordering follows its column's) would lock
     # the column and board rows too, out of order, and deadlock against other moves
     card = cards.select_for_update(of=("self",)).filter(pk=card_id).order_by().first()
     if card is None:
         raise gone
-    if getattr(card, column_attname) != current:
+    if getattr(card, column_attname) != current or current not in locked:
         raise _CardMovedMeanwhile
-    from_column, to_column = locked[current], locked[target.pk]
+    from_column = locked[current]
     if getattr(from_column, spec.board_attname) != board_id:
         raise CardElsewhere(spec.message("elsewhere", CardElsewhere.default_message))
-    if getattr(to_column, spec.board_attname) != board_id:  # the column itself moved meanwhile
-        raise ValidationError({"column": [str(spec.wrong_column_message)]}, code="wrong_column")
+    if board is not None:
+        _attach_board(spec, board, card, {from_column, to_column})
     if not spec.can_move(by, card):
         raise PermissionDenied
 

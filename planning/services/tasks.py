@@ -278,19 +278,30 @@ def task_delete(*, task: Task, by: Any) -> None:
 # --- moves: done, reopened, the next occurrence ---------------------------------------------------------------
 
 
-def task_column_changed(*, task: Task, source: Column, target: Column, by: Any) -> list[str]:
+def task_completion(*, task: Task, source: Column, target: Column) -> list[str]:
+    """Set (not save) ``completed_at`` for a move of ``task`` from ``source`` to ``target``: now when it enters
+    a done column, cleared when it leaves the done columns. Returns the names of the fields it changed (what
+    the board's ``apply_move`` saves with the move)."""
+    if source.pk == target.pk or source.is_done == target.is_done:
+        return []
+    task.completed_at = timezone.now() if target.is_done else None
+    return ["completed_at"]
+
+
+def task_column_changed(
+    *, task: Task, source: Column, target: Column, by: Any, saved: bool = False
+) -> list[str]:
     """What a task entering ``target`` from ``source`` means (called by the board's move, inside its
     transaction, after or before the task's own save): entering a done column completes it (``completed_at``)
     and, for a recurring task, creates the next occurrence once; leaving the done columns reopens it.
 
-    Sets and saves ``completed_at`` itself; returns the names of the fields it changed."""
+    Sets and saves ``completed_at`` itself, unless ``saved`` (the board's move already set it with
+    :func:`task_completion` and saved it with the task); returns the names of the fields it changed."""
     if source.pk == target.pk or source.is_done == target.is_done:
         return []
-    if target.is_done:
-        task.completed_at = timezone.now()
-    else:
-        task.completed_at = None
-    Task.objects.filter(pk=task.pk).update(completed_at=task.completed_at)
+    if not saved:
+        task_completion(task=task, source=source, target=target)
+        Task.objects.filter(pk=task.pk).update(completed_at=task.completed_at)
     if target.is_done and task.recurrence:
         task_spawn_next(task=task, by=by)
     task_touched(task, by=by)
