@@ -139,9 +139,27 @@
     return Boolean(active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) && active.value && active.type !== "hidden" && active.type !== "checkbox");
   }
 
+  // One reload of a task's panel at a time: a change arriving while one is in flight asks for another once it has
+  // been swapped in (a second request aimed at the panel being replaced would land on a detached element).
+  const reloading = new Map();
   function reload(panel) {
     if (!window.htmx) return;
-    window.htmx.ajax("GET", panel.dataset.panelUrl, { target: panel, swap: "outerHTML" });
+    const key = panel.dataset.taskPanel;
+    const state = reloading.get(key);
+    if (state) {
+      state.again = true;
+      return;
+    }
+    reloading.set(key, { again: false });
+    Promise.resolve(window.htmx.ajax("GET", panel.dataset.panelUrl, { target: panel, swap: "outerHTML" }))
+      .catch(() => {})
+      .then(() => {
+        const done = reloading.get(key);
+        reloading.delete(key);
+        if (!done || !done.again) return;
+        const fresh = Array.from(panels()).find((p) => p.dataset.taskPanel === key);
+        if (fresh) reload(fresh);
+      });
   }
 
   function notice(panel, text, withReload) {
