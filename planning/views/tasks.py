@@ -227,11 +227,30 @@ def _checklist_action(request, **owner) -> ValidationError | None:
             checklist_services.checklist_delete(item_id=item, by=by, **owner)
         elif action == "reorder":
             checklist_services.checklist_reorder(item_ids=request.POST.getlist("order"), by=by, **owner)
+        elif action in ("up", "down"):
+            ids = _moved(owner, item, up=action == "up")
+            if ids is not None:
+                checklist_services.checklist_reorder(item_ids=ids, by=by, **owner)
         else:
             raise Http404
     except ValidationError as exc:
         return exc
     return None
+
+
+def _moved(owner: dict, item, *, up: bool) -> list[int] | None:
+    """The owner's item ids with ``item`` one place up (or down); None when it cannot move or is unknown."""
+    target = owner.get("task") or owner.get("event")
+    ids = list(target.checklist.order_by("position", "pk").values_list("pk", flat=True))
+    try:
+        index = ids.index(int(item))
+    except (TypeError, ValueError):
+        raise ValidationError(_("This checklist item no longer exists."), code="gone") from None
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ids):
+        return None
+    ids[index], ids[other] = ids[other], ids[index]
+    return ids
 
 
 def _checklist_response(request, owner_key: str, owner, items, can_edit: bool, error=None) -> HttpResponse:
@@ -302,6 +321,37 @@ def comment_delete(request, pk: int) -> HttpResponse:
     task_id = comment.task_id
     comment_services.comment_delete(comment=comment, by=request.user)
     return _panel(request, _load(request, task_id), partial="comments")
+
+
+@require_POST
+@planning_read
+def comment_edit(request, pk: int) -> HttpResponse:
+    """The author rewrites their comment (the service re-reads its mentions and notifies the newly named)."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("task__board").filter(
+            task__in=permissions.tasks_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if comment.author_id != request.user.pk or not permissions.can_edit_board(
+        request.user, comment.task.board
+    ):
+        raise PermissionDenied
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_services.comment_edit(comment=comment, body=form.cleaned_data["body"], by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return _panel(request, _load(request, comment.task_id), partial="comments")
+    return _panel(
+        request,
+        _load(request, comment.task_id),
+        partial="comments",
+        comment_edit_pk=comment.pk,
+        comment_edit_form=form,
+    )
 
 
 # --- attachments ---------------------------------------------------------------------------------------------
@@ -483,6 +533,7 @@ urlpatterns = [
     path("tasks/<int:pk>/links/", task_link_add, name="task-link-add"),
     path("tasks/<int:pk>/links/<int:link_pk>/delete/", task_link_remove, name="task-link-remove"),
     path("tasks/<int:pk>/links/search/", task_link_search, name="task-link-search"),
+    path("comments/<int:pk>/edit/", comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comment_delete, name="comment-delete"),
     path("attachments/<int:pk>/", attachment_download, name="attachment-download"),
     path("attachments/<int:pk>/delete/", attachment_delete, name="attachment-delete"),

@@ -1,6 +1,7 @@
 /*
  * The task panel (planning/task_panel.html), on a board page's offcanvas or on the task's own page:
- *  - edit toggles: [data-edit-toggle=x] shows form [data-edit-form=x] instead of [data-edit-view=x]
+ *  - edit toggles: [data-edit-toggle=x] shows form [data-edit-form=x] instead of [data-edit-view=x] (in a task
+ *    panel, or in a checklist [data-checklist] also on an event's page); Escape cancels a checklist item's or comment's
  *  - the repeat builder: fields [data-repeat-show="weekly monthly"] follow the select [data-repeat]
  *  - the link picker: [data-link-picker] searches its kind (JSON) and links the chosen record
  *  - live: when someone else changes the open task ("planning.task.changed" on the live socket), the panel
@@ -28,7 +29,10 @@
     form.hidden = !on;
     if (on) {
       const first = form.querySelector("input:not([type=hidden]), select, textarea");
-      if (first) first.focus();
+      if (first) {
+        first.focus();
+        if (first.select && first.tagName === "INPUT") first.select();
+      }
     } else {
       form.reset();
       syncRepeat(form);
@@ -40,12 +44,29 @@
     const cancel = e.target.closest("[data-edit-cancel]");
     const el = toggle || cancel;
     if (!el) return;
-    const panel = el.closest("[data-task-panel]");
+    const panel = el.closest("[data-checklist], [data-task-panel]");
     if (!panel) return;
     e.preventDefault();
     const name = toggle ? toggle.dataset.editToggle : cancel.dataset.editCancel;
     setEditing(panel, name, Boolean(toggle));
+    if (cancel) {
+      const back = panel.querySelector('[data-edit-toggle="' + name + '"]');
+      if (back) back.focus();
+    }
   });
+
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !e.target.closest) return;
+    const form = e.target.closest('[data-edit-form^="checklist-"], [data-edit-form^="comment-"]');
+    const panel = form && form.closest("[data-checklist], [data-task-panel]");
+    if (!panel) return;
+    e.preventDefault();
+    e.stopPropagation(); // captured before the board's offcanvas, which would close on Escape too
+    const name = form.dataset.editForm;
+    setEditing(panel, name, false);
+    const back = panel.querySelector('[data-edit-toggle="' + name + '"]');
+    if (back) back.focus();
+  }, true);
 
   /* ------------------------------------------------------------ the repeat builder */
   function syncRepeat(root) {

@@ -87,6 +87,7 @@ ROWS = {
     "planning:task-link-add": Row(not_allowed, post=writers, kwargs=_task),
     "planning:task-link-remove": Row(not_allowed, post=writers, kwargs=_link),
     "planning:task-link-search": Row(writers, post=not_allowed, kwargs=_task),
+    "planning:comment-edit": Row(not_allowed, post=writers, kwargs=_own_comment),
     "planning:comment-delete": Row(not_allowed, post=writers, kwargs=_own_comment),
     "planning:attachment-download": Row(readers, post=not_allowed, kwargs=_attachment),
     "planning:attachment-delete": Row(not_allowed, post=writers, kwargs=_attachment),

@@ -106,6 +106,14 @@ def test_edit_the_title_in_the_side_panel_and_the_card_changes_in_another_browse
     assert other.evaluate("window.__notReloaded") is True
     assert Task.objects.get(pk=task.pk).title == "Shoot the teaser (v2)"
 
+    # the panel's sections edit in place on the board page too (its script is the board page's, htmx runs none)
+    panel = page.locator("#task-panel #task-panel-content")
+    panel.locator('[data-edit-toggle="description"]').click()
+    panel.locator('[data-edit-form="description"] textarea').fill("Meet at **gate 3**")
+    panel.locator('[data-edit-form="description"]').get_by_role("button", name="Save").click()
+    expect(page.locator('#task-panel [data-edit-view="description"] strong')).to_have_text("gate 3")
+    assert Task.objects.get(pk=task.pk).description == "Meet at **gate 3**"
+
     # the viewer opens the same task: read-only
     card(other, task).click()
     expect(other.locator("#task-panel-content h2[data-task-title]")).to_have_text("Shoot the teaser (v2)")
