@@ -106,7 +106,10 @@ def test_edit_the_title_in_the_side_panel_and_the_card_changes_in_another_browse
     assert other.evaluate("window.__notReloaded") is True
     assert Task.objects.get(pk=task.pk).title == "Shoot the teaser (v2)"
 
-    # the panel's sections edit in place on the board page too (its script is the board page's, htmx runs none)
+    # the panel's sections edit in place on the board page too (its script is the board page's, htmx runs none);
+    # first let the title's save come back (its answer re-renders the panel)
+    page.wait_for_function("() => !document.querySelector('#task-panel .htmx-request')")
+    page.wait_for_timeout(200)
     panel = page.locator("#task-panel #task-panel-content")
     panel.locator('[data-edit-toggle="description"]').click()
     panel.locator('[data-edit-form="description"] textarea').fill("Meet at **gate 3**")
