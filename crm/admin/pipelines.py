@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import SHORT_TEXT, ServiceAdmin, adopt, color_swatch, inline_data, inline_rows
 from crm.models import (
     Deal,
     Pipeline,
@@ -16,8 +17,6 @@ from crm.models import (
 )
 from crm.services import pipelines as pipeline_services
 from crm.services import records
-
-from .base import SHORT_TEXT, ServiceAdmin, adopt, color_swatch, inline_data, inline_rows
 
 # --- pipelines, stages, deals -------------------------------------------------------------------------------------
 

@@ -9,6 +9,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import (
+    SHORT_TEXT,
+    ServiceAdmin,
+    adopt,
+    color_swatch,
+    form_fields,
+    inline_data,
+    inline_rows,
+)
 from crm import scoring
 from crm.models import (
     Artist,
@@ -22,8 +31,6 @@ from crm.models import (
     Tag,
 )
 from crm.services import records
-
-from .base import SHORT_TEXT, ServiceAdmin, adopt, color_swatch, form_fields, inline_data, inline_rows
 
 # --- tags and genres ---------------------------------------------------------------------------------------------
 

@@ -6,14 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.service_admin import adopt
 from crm.models import (
     ImportJob,
     SavedView,
     ScoringConfig,
 )
 from crm.services.scoring import scoring_config_update
-
-from .base import adopt
 
 # --- settings, saved views, imports ------------------------------------------------------------------------------
 

@@ -7,20 +7,8 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from rest_framework.filters import OrderingFilter
 
 from crm.models import AudienceSnapshot, Campaign, Genre, Interaction, Pipeline, SocialProfile, Stage, Tag
-
-
-class StableOrderingFilter(OrderingFilter):
-    """``?ordering=`` plus the primary key as the last key, so pages never repeat or skip rows."""
-
-    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
-        ordering = self.get_ordering(request, queryset, view)
-        if not ordering:
-            return queryset
-        keys = [key for key in ordering if key.lstrip("-") != "pk"]
-        return queryset.order_by(*keys, "pk")
 
 
 class TextSearchFilterSet(filters.FilterSet):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from crm.admin.base import inline_rows
+from core.service_admin import inline_rows
 from planning.models import ChecklistItem
 from planning.services import checklist as checklist_services
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin.base import SHORT_TEXT, adopt, color_swatch, form_fields, inline_rows
+from core.service_admin import SHORT_TEXT, adopt, color_swatch, form_fields, inline_rows
 from planning.models import (
     Board,
     BoardMembership,

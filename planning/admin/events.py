@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from crm.admin.base import SHORT_TEXT, adopt, form_fields
+from core.service_admin import SHORT_TEXT, adopt, form_fields
 from planning.models import Event
 from planning.services import events as event_services
 

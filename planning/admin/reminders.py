@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from crm.admin.base import adopt
+from core.service_admin import adopt
 from planning.models import (
     CalendarFeed,
     ReminderSent,

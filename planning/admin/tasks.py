@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.boards.registry import get_board_spec
 from core.boards.services import card_move
-from crm.admin.base import SHORT_TEXT, adopt, form_fields, inline_rows
+from core.service_admin import SHORT_TEXT, adopt, form_fields, inline_rows
 from planning.boards import KEY
 from planning.links import kind_for_model
 from planning.models import (

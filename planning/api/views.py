@@ -23,10 +23,10 @@ from rest_framework.views import APIView
 
 from core.api.errors import ErrorSerializer
 from core.api.permissions import predicate_permission
+from core.api.viewsets import ERRORS, INVALID, NOT_FOUND, ServiceViewSet, crud_schema
 from core.boards.api import board_errors
 from core.boards.registry import get_board_spec
 from core.boards.services import card_move
-from crm.api.base import ERRORS, INVALID, NOT_FOUND, CrmViewSet, crud_schema
 from planning.boards import KEY
 from planning.calendar_sources import user_zone
 from planning.models import BoardMembership, Column
@@ -95,8 +95,8 @@ TaskPermission = predicate_permission(read=_task_board(can_view_board), write=ca
 EventPermission = predicate_permission(read=can_view_planning, write=can_edit_events)
 
 
-class PlanningViewSet(CrmViewSet):
-    """The CRM's read endpoints and write helpers (crm.api.base), with Planning's permissions."""
+class PlanningViewSet(ServiceViewSet):
+    """The suite's read endpoints and write helpers (core.api.viewsets), with Planning's permissions."""
 
     keep = ("wip_warning", "conflicts")  # what a service sets on the instance for the caller
 

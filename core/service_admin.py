@@ -1,4 +1,5 @@
-"""What every CRM model admin shares: saving through the services (see crm.admin)."""
+"""What every model admin of the suite shares: saving through the services (used by crm.admin and
+planning.admin)."""
 
 from __future__ import annotations
 
