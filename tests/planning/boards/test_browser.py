@@ -289,6 +289,9 @@ def test_a_drag_into_a_column_deleted_meanwhile_gets_a_clear_toast_and_a_fresh_b
     board, cols, tasks = demo(producer, producer)
     page = open_board(producer, board)
     ready(page)
+    # the socket's resync frame follows the connection by a few ms: let it pass first, or it sees the deleted
+    # column and (rightly) fetches the board again before the drag
+    page.wait_for_timeout(500)
     Column.objects.filter(pk=cols["Doing"].pk).update(name="Doing (old)")  # behind the page's back
     Task.objects.filter(column=cols["Doing"]).update(column=cols["Done"])
     Column.objects.filter(pk=cols["Doing"].pk).delete()  # no live message reaches the page
