@@ -31,7 +31,9 @@ def _state() -> dict:
             )
         ),
         "events": list(
-            Event.objects.order_by("title", "kind").values_list("title", "kind", "venue", "recurrence")
+            Event.objects.order_by("title", "kind", "venue", "recurrence").values_list(
+                "title", "kind", "venue", "recurrence"
+            )
         ),
         "comments": list(Comment.objects.order_by("body").values_list("body", flat=True)),
     }
