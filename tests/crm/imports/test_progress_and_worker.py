@@ -59,6 +59,14 @@ def test_a_running_import_shows_its_progress_and_no_record_before_the_end(manage
 
     monkeypatch.setattr(writing, "CHUNK", 50)  # many small chunks: many progress reports,
     monkeypatch.setattr(imports, "PROGRESS_INTERVAL", 0.01)  # each written at once
+    # and each one stays visible a moment, so the polling below sees one even on a loaded machine
+    publish = imports._publish_progress
+
+    def publish_and_pause(job_id: int) -> None:
+        publish(job_id)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(imports, "_publish_progress", publish_and_pause)
     # this test runs the import itself, in a thread: the session's real Celery worker must not take it too
     monkeypatch.setattr("crm.tasks.import_run_task.delay", lambda **kwargs: None)
     job = import_upload(by=manager, kind="artists", file=upload(csv_bytes(rows(2000))))
